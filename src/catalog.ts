@@ -1,0 +1,27 @@
+import type { Playbook } from './dsl/types.js';
+import { InputError } from './errors.js';
+import { nearest } from './util/nearest.js';
+
+// Built-in playbooks load on demand: `kremedy --help` pays for none of them.
+const BUILT_IN: Record<string, () => Promise<{ default: Playbook<any> }>> = {
+  'reset-node': () => import('../playbooks/reset-node.js'),
+};
+
+export const builtInNames = (): string[] => Object.keys(BUILT_IN).sort();
+
+export class UnknownPlaybookError extends InputError {}
+
+export async function loadPlaybook(name: string): Promise<Playbook<any>> {
+  const load = BUILT_IN[name];
+  if (!load) {
+    const hint = nearest(name, builtInNames());
+    throw new UnknownPlaybookError(
+      `unknown playbook "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; \`kremedy list\` shows them all: ${builtInNames().join(', ')}`,
+    );
+  }
+  return (await load()).default;
+}
+
+export async function loadAllPlaybooks(): Promise<Playbook<any>[]> {
+  return Promise.all(builtInNames().map(loadPlaybook));
+}

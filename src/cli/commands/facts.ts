@@ -1,0 +1,63 @@
+import { loadPrivateKeys } from '../../exec/credentials.js';
+import { probeHost } from '../../exec/host-runner.js';
+import { forEachLimited } from '../../exec/pool.js';
+import type { Facts } from '../../facts/types.js';
+import { HostConnection } from '../../ssh/connection.js';
+import { loadKnownHosts } from '../../ssh/known-hosts.js';
+import { defaultKnownHostsFile, openInventory } from '../common.js';
+import { EXIT } from '../exit.js';
+
+export async function factsCommand(args: {
+  inventory: string;
+  hosts?: string;
+  json: boolean;
+  forks: number;
+  knownHosts?: string;
+  trustNewHosts: boolean;
+  connectTimeout: number;
+  timeout: number;
+}): Promise<number> {
+  const inv = await openInventory(args.inventory, process.stderr);
+  const { selectHosts } = await import('../../inventory/index.js');
+  const hosts = selectHosts(inv, args.hosts ?? 'all');
+  const keys = loadPrivateKeys(hosts);
+  const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
+  const knownHosts = await loadKnownHosts(knownHostsFile);
+  const results = new Map<string, { facts: Facts } | { error: string }>();
+  await forEachLimited(hosts, args.forks, async (host) => {
+    try {
+      const conn = await HostConnection.open({
+        host,
+        ...(host.privateKeyFile ? { privateKey: keys.get(host.privateKeyFile)! } : {}),
+        ...(process.env['SSH_AUTH_SOCK'] ? { agent: process.env['SSH_AUTH_SOCK'] } : {}),
+        hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts },
+        connectTimeoutMs: args.connectTimeout * 1000,
+      });
+      try {
+        results.set(host.name, { facts: (await probeHost(conn, [], args.timeout * 1000)).facts });
+      } finally {
+        conn.close();
+      }
+    } catch (err) {
+      results.set(host.name, { error: (err as Error).message });
+    }
+  });
+  const ordered = hosts.map((h) => [h.name, results.get(h.name)!] as const);
+  if (args.json) {
+    for (const [host, r] of ordered) process.stdout.write(JSON.stringify({ type: 'facts', host, ...r }) + '\n');
+  } else {
+    for (const [host, r] of ordered) {
+      if ('error' in r) {
+        process.stdout.write(`${host}: UNREACHABLE: ${r.error}\n`);
+        continue;
+      }
+      const f = r.facts;
+      process.stdout.write(
+        `${host}: ${f.os.pretty} (${f.os.family}), kernel ${f.kernel}, cni ${f.cni.detected} (${f.cni.evidence})\n` +
+          `    links: ${f.links.join(' ')}\n` +
+          `    binaries: ${Object.entries(f.binaries).map(([k, v]) => `${k}${v ? '' : ' (missing)'}`).join(' ')}\n`,
+      );
+    }
+  }
+  return ordered.some(([, r]) => 'error' in r) ? EXIT.unreachable : EXIT.ok;
+}

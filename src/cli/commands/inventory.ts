@@ -1,0 +1,37 @@
+import { openInventory } from '../common.js';
+
+const SECRET = /pass(word)?$|_pass$|secret|token/i;
+
+/** Inventory variables with anything that looks like a secret masked. */
+export function redact(vars: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, SECRET.test(k) ? '********' : v]));
+}
+
+export async function inventoryCommand(args: { inventory: string; hosts?: string; graph: boolean; json: boolean }): Promise<number> {
+  const inv = await openInventory(args.inventory, process.stderr);
+  const { selectHosts, renderGraph } = await import('../../inventory/index.js');
+  if (args.graph) {
+    process.stdout.write(renderGraph(inv) + '\n');
+    return 0;
+  }
+  const hosts = selectHosts(inv, args.hosts ?? 'all');
+  const view = hosts.map((h) => ({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    become: h.become,
+    groups: h.groups,
+    vars: redact(h.vars),
+  }));
+  if (args.json) {
+    process.stdout.write(JSON.stringify(view, null, 2) + '\n');
+    return 0;
+  }
+  for (const h of view) {
+    process.stdout.write(`${h.name}  ${h.user}@${h.address}:${h.port}${h.become ? ' (become)' : ''}  groups: ${h.groups.join(', ')}\n`);
+    for (const [k, v] of Object.entries(h.vars)) process.stdout.write(`    ${k}: ${JSON.stringify(v)}\n`);
+  }
+  process.stdout.write(`${view.length} host(s)\n`);
+  return 0;
+}

@@ -1,0 +1,67 @@
+import type { Facts } from '../facts/types.js';
+
+export type IptablesTable = 'filter' | 'nat' | 'mangle' | 'raw';
+export const IPTABLES_TABLES: readonly IptablesTable[] = ['filter', 'nat', 'mangle', 'raw'];
+
+/**
+ * What a task does, as plain data. Data (not closures) so a plan file can record it and
+ * `apply` can prove it runs exactly what was reviewed. Each kind has one operation module
+ * in src/ops/ that knows how to probe, diff, act and verify it.
+ */
+export type TaskSpec =
+  | { kind: 'iptables-flush'; table: IptablesTable }
+  | { kind: 'iptables-policy'; table: IptablesTable; chains: string[]; policy: 'ACCEPT' | 'DROP' }
+  | { kind: 'link-absent'; name: string }
+  | { kind: 'path-absent'; path: string }
+  | { kind: 'glob-absent'; dir: string; glob: string; keep?: string[] }
+  | { kind: 'gate'; id: string }
+  | { kind: 'note'; id: string };
+
+export type TaskKind = TaskSpec['kind'];
+export type SpecOf<K extends TaskKind> = Extract<TaskSpec, { kind: K }>;
+
+export type ParamValues = Record<string, unknown>;
+
+export interface TaskContext<P extends ParamValues = ParamValues> {
+  facts: Facts;
+  params: P;
+  /** Facts of every selected host, for checks that compare hosts (clock skew, subnets). */
+  fleet?: ReadonlyMap<string, Facts>;
+}
+
+/** A condition on facts; `describe` is what the plan prints when the task is skipped. */
+export interface Condition<P extends ParamValues = ParamValues> {
+  describe: string;
+  test(ctx: TaskContext<P>): boolean;
+}
+
+/** A gate returns a refusal (reason + fix) or undefined when the host may proceed. */
+export type GateCheck<P extends ParamValues = ParamValues> = (ctx: TaskContext<P>) => { refuse: string } | { pass: string };
+
+export interface Task<P extends ParamValues = ParamValues> {
+  title: string;
+  spec: TaskSpec;
+  when?: Condition<P>;
+  /** For kind 'gate': decides from facts. For kind 'note': the message it reports. */
+  gate?: GateCheck<P>;
+  note?: (ctx: TaskContext<P>) => string;
+}
+
+export interface Playbook<P extends ParamValues = ParamValues> {
+  name: string;
+  description: string;
+  params: ParamSpecs;
+  /** Which field note this playbook comes from, shown by `kremedy list`. */
+  source?: string;
+  tasks(params: P): Task<P>[];
+}
+
+export type ParamSpec =
+  | { type: 'enum'; values: readonly string[]; default: string; description: string }
+  | { type: 'string'; default?: string; pattern?: RegExp; description: string; required?: boolean }
+  | { type: 'number'; default?: number; min?: number; max?: number; description: string }
+  | { type: 'boolean'; default: boolean; description: string }
+  | { type: 'map'; default?: Record<string, string>; keyPattern?: RegExp; valuePattern?: RegExp; description: string }
+  | { type: 'list'; default?: string[]; itemPattern?: RegExp; description: string };
+
+export type ParamSpecs = Record<string, ParamSpec>;

@@ -1,0 +1,113 @@
+import type { DetectedCni, Facts, OsFamily } from './types.js';
+import { PROBED_BINARIES } from './types.js';
+import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+
+// One probe per fact source; the executor sends them with the task probes in a single exec.
+export const FACT_PROBES: ProbeRequest[] = [
+  { id: 'fact:hostname', script: 'hostname 2>/dev/null || cat /etc/hostname' },
+  { id: 'fact:os-release', script: 'cat /etc/os-release 2>/dev/null' },
+  { id: 'fact:redhat-release', script: 'cat /etc/redhat-release 2>/dev/null' },
+  { id: 'fact:kernel', script: 'uname -r' },
+  {
+    id: 'fact:cni',
+    // File name, then the "type" and "bridge" values inside it: enough to tell flannel from kube-router.
+    script:
+      'for f in /etc/cni/net.d/*; do [ -e "$f" ] || continue; printf "file\\t%s\\t" "$f"; ' +
+      "grep -o -E '\"(type|bridge)\"[[:space:]]*:[[:space:]]*\"[^\"]*\"' \"$f\" 2>/dev/null | tr '\\n' ' '; echo; done",
+  },
+  { id: 'fact:links', script: "ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1" },
+  {
+    id: 'fact:binaries',
+    script: `for b in ${PROBED_BINARIES.join(' ')}; do printf '%s\\t%s\\n' "$b" "$(command -v "$b" 2>/dev/null)"; done`,
+  },
+  { id: 'fact:uid', script: 'id -u' },
+  { id: 'fact:clock', script: 'date +%s.%N' },
+];
+
+export function parseOsRelease(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    let v = m[2]!;
+    if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) v = v.slice(1, -1);
+    out[m[1]!] = v.replace(/\\(["$`\\])/g, '$1');
+  }
+  return out;
+}
+
+export function osFamilyOf(id: string, idLike: string, redhatRelease: string | undefined): OsFamily {
+  const words = `${id} ${idLike}`.toLowerCase().split(/\s+/);
+  if (redhatRelease || words.some((w) => ['rhel', 'centos', 'fedora', 'rocky', 'almalinux'].includes(w))) return 'rhel';
+  if (words.some((w) => ['debian', 'ubuntu'].includes(w))) return 'debian';
+  return 'other';
+}
+
+/**
+ * The CNI is read from /etc/cni/net.d first (what kubelet would use), then from leftover links,
+ * so a half-reset node is still recognised. Both present means ambiguous: we refuse to guess.
+ */
+export function detectCni(files: Array<{ path: string; hints: string }>, links: string[]): Facts['cni'] {
+  const kinds = new Set<DetectedCni>();
+  const evidence: string[] = [];
+  for (const f of files) {
+    const text = `${f.path} ${f.hints}`.toLowerCase();
+    if (text.includes('flannel')) {
+      kinds.add('flannel');
+      evidence.push(f.path);
+    } else if (text.includes('kube-router') || text.includes('kuberouter') || text.includes('kube-bridge')) {
+      kinds.add('kube-router');
+      evidence.push(f.path);
+    }
+  }
+  if (kinds.size === 0) {
+    if (links.includes('flannel.1')) {
+      kinds.add('flannel');
+      evidence.push('link flannel.1');
+    }
+    if (links.includes('kube-bridge') || links.includes('kube-dummy-if')) {
+      kinds.add('kube-router');
+      evidence.push('link kube-bridge');
+    }
+  }
+  const configFiles = files.map((f) => f.path);
+  if (kinds.size === 0) return { detected: 'none', evidence: 'no CNI config in /etc/cni/net.d and no CNI links', configFiles };
+  if (kinds.size > 1) return { detected: 'ambiguous', evidence: evidence.join(', '), configFiles };
+  return { detected: [...kinds][0]!, evidence: evidence.join(', '), configFiles };
+}
+
+export function factsFrom(results: ReadonlyMap<string, ProbeResult>): Facts {
+  const out = (id: string) => results.get(id)?.stdout ?? '';
+  const osr = parseOsRelease(out('fact:os-release'));
+  const redhatRelease = out('fact:redhat-release').trim() || undefined;
+  const cniFiles = out('fact:cni')
+    .split('\n')
+    .filter((l) => l.startsWith('file\t'))
+    .map((l) => {
+      const [, path = '', hints = ''] = l.split('\t');
+      return { path, hints };
+    });
+  const links = out('fact:links').split('\n').map((s) => s.trim()).filter(Boolean);
+  const binaries: Record<string, string | null> = {};
+  for (const line of out('fact:binaries').split('\n')) {
+    const [name, path] = line.split('\t');
+    if (name) binaries[name] = path?.trim() ? path.trim() : null;
+  }
+  const id = osr['ID'] ?? (redhatRelease ? 'centos' : 'unknown');
+  return {
+    hostname: out('fact:hostname').trim(),
+    os: {
+      id,
+      family: osFamilyOf(id, osr['ID_LIKE'] ?? '', redhatRelease),
+      version: osr['VERSION_ID'] ?? '',
+      pretty: osr['PRETTY_NAME'] ?? redhatRelease ?? id,
+      ...(redhatRelease ? { redhatRelease } : {}),
+    },
+    kernel: out('fact:kernel').trim(),
+    cni: detectCni(cniFiles, links),
+    links,
+    binaries,
+    uid: Number.parseInt(out('fact:uid').trim(), 10),
+    clock: Number.parseFloat(out('fact:clock').trim()),
+  };
+}

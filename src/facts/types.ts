@@ -1,0 +1,21 @@
+export type OsFamily = 'debian' | 'rhel' | 'other';
+export type DetectedCni = 'flannel' | 'kube-router' | 'none' | 'ambiguous';
+
+export interface Facts {
+  hostname: string;
+  os: { id: string; family: OsFamily; version: string; pretty: string; redhatRelease?: string };
+  /** `uname -r` as resolved on the host's PATH (so a shim can emulate an old kernel). */
+  kernel: string;
+  cni: { detected: DetectedCni; evidence: string; configFiles: string[] };
+  links: string[];
+  /** Absolute path of each probed binary, or null when it is not on PATH. */
+  binaries: Record<string, string | null>;
+  uid: number;
+  /** Host clock, seconds since the epoch, read in the probe round. */
+  clock: number;
+}
+
+/** Binaries probed on every host; tasks may only ask about these (keeps the probe one round). */
+export const PROBED_BINARIES = [
+  'iptables', 'iptables-save', 'iptables-restore', 'ip', 'iscsiadm', 'systemctl', 'apt-get', 'yum', 'dnf', 'ipvsadm', 'sudo',
+] as const;

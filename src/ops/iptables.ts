@@ -1,0 +1,108 @@
+import type { IptablesTable } from '../dsl/types.js';
+import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import { quote } from '../shell/quote.js';
+import { ProbeError, probeResult, type Operation } from './types.js';
+
+export interface IptablesChain {
+  name: string;
+  /** Built-in chains have a policy; user chains have null. */
+  policy: string | null;
+}
+export interface IptablesTableState {
+  /** false when the host has no iptables-save: there is nothing iptables could flush. */
+  available: boolean;
+  chains: IptablesChain[];
+  rules: string[];
+}
+
+const NO_IPTABLES = '#KR:NO-IPTABLES';
+
+export function iptablesSaveProbe(table: IptablesTable): ProbeRequest {
+  return {
+    id: `iptables-save:${table}`,
+    script: `command -v iptables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; iptables-save -t ${table}`,
+  };
+}
+
+/** iptables-save output of one table, counters dropped so that state compares by meaning. */
+export function parseIptablesSave(text: string): Omit<IptablesTableState, 'available'> {
+  const chains: IptablesChain[] = [];
+  const rules: string[] = [];
+  for (const raw of text.split('\n')) {
+    // `iptables-save -c` prefixes rules with [packets:bytes]; counters are not state.
+    const line = raw.trim().replace(/^\[\d+:\d+\]\s*/, '');
+    if (line.startsWith(':')) {
+      const [name, policy] = line.slice(1).split(/\s+/);
+      if (name) chains.push({ name, policy: policy && policy !== '-' ? policy : null });
+    } else if (line.startsWith('-A ')) {
+      rules.push(line);
+    }
+  }
+  return { chains, rules };
+}
+
+export function readIptablesState(table: IptablesTable, results: ReadonlyMap<string, ProbeResult>): IptablesTableState {
+  const r = probeResult(results, iptablesSaveProbe(table).id);
+  if (r.stdout.trim() === NO_IPTABLES) return { available: false, chains: [], rules: [] };
+  if (r.rc !== 0) {
+    // A table that was never created (nft backend) has nothing in it; anything else is a real failure.
+    if (/does not exist|can't initialize/i.test(r.stderr)) return { available: true, chains: [], rules: [] };
+    throw new ProbeError(`iptables-save -t ${table} failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
+  }
+  return { available: true, ...parseIptablesSave(r.stdout) };
+}
+
+export function iptablesBackup(table: IptablesTable, backupDir: string, stepId: string): string[] {
+  const file = `${backupDir}/${stepId}-iptables-${table}.rules`;
+  return [`umask 077; mkdir -p ${quote(backupDir)}`, `iptables-save -t ${table} > ${quote(file)}`];
+}
+
+export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
+  probes: (spec) => [iptablesSaveProbe(spec.table)],
+  state: (spec, results) => readIptablesState(spec.table, results),
+  decide(spec, state, ctx) {
+    if (!state.available) return { status: 'ok', message: 'iptables is not installed: no rules to flush' };
+    const userChains = state.chains.filter((c) => c.policy === null);
+    if (state.rules.length === 0 && userChains.length === 0) {
+      return { status: 'ok', message: `${spec.table}: no rules and no user chains` };
+    }
+    const diff = [
+      ...state.rules.map((r) => `- ${r}`),
+      ...userChains.map((c) => `- :${c.name} (user chain)`),
+    ].join('\n');
+    return {
+      status: 'change',
+      summary: `${spec.table}: flush ${state.rules.length} rule(s), delete ${userChains.length} user chain(s)`,
+      diff,
+      backup: iptablesBackup(spec.table, ctx.backupDir, ctx.stepId),
+      commands: [`iptables -t ${spec.table} -F`, `iptables -t ${spec.table} -X`],
+    };
+  },
+};
+
+export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = {
+  probes: (spec) => [iptablesSaveProbe(spec.table)],
+  state: (spec, results) => readIptablesState(spec.table, results),
+  decide(spec, state, ctx) {
+    if (!state.available) return { status: 'ok', message: 'iptables is not installed: no policies to set' };
+    const wrong = spec.chains
+      .map((name) => state.chains.find((c) => c.name === name))
+      .filter((c): c is IptablesChain => c !== undefined && c.policy !== null && c.policy !== spec.policy);
+    if (wrong.length === 0) {
+      const present = spec.chains.filter((n) => state.chains.some((c) => c.name === n));
+      return {
+        status: 'ok',
+        message: present.length
+          ? `${spec.table}: ${present.join(', ')} already ${spec.policy}`
+          : `${spec.table}: table not in use (kernel default policy ACCEPT)`,
+      };
+    }
+    return {
+      status: 'change',
+      summary: `${spec.table}: set policy ${spec.policy} on ${wrong.map((c) => c.name).join(', ')}`,
+      diff: wrong.map((c) => `- :${c.name} ${c.policy}\n+ :${c.name} ${spec.policy}`).join('\n'),
+      backup: iptablesBackup(spec.table, ctx.backupDir, ctx.stepId),
+      commands: wrong.map((c) => `iptables -t ${spec.table} -P ${c.name} ${spec.policy}`),
+    };
+  },
+};

@@ -1,0 +1,25 @@
+import type { SpecOf, TaskKind } from '../dsl/types.js';
+import { gate, note } from './gate.js';
+import { iptablesFlush, iptablesPolicy } from './iptables.js';
+import { linkAbsent } from './link.js';
+import { globAbsent, pathAbsent } from './path.js';
+import type { Operation } from './types.js';
+
+type Registry = { [K in TaskKind]: Operation<K, any> };
+
+/** One operation per task kind; the mapped type makes a missing kind a compile error. */
+export const OPERATIONS: Registry = {
+  'iptables-flush': iptablesFlush,
+  'iptables-policy': iptablesPolicy,
+  'link-absent': linkAbsent,
+  'path-absent': pathAbsent,
+  'glob-absent': globAbsent,
+  gate,
+  note,
+};
+
+export function operationFor<K extends TaskKind>(kind: K): Operation<K, unknown> {
+  return OPERATIONS[kind] as unknown as Operation<K, unknown>;
+}
+
+export type { SpecOf };

@@ -1,0 +1,41 @@
+import type { Facts } from '../facts/types.js';
+import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import type { ParamValues, SpecOf, Task, TaskKind } from '../dsl/types.js';
+
+export interface DecideContext {
+  facts: Facts;
+  params: ParamValues;
+  fleet?: ReadonlyMap<string, Facts>;
+  task: Task;
+  /** Directory on the host where this run keeps what it destroys. */
+  backupDir: string;
+  /** Zero-padded task position, so backups sort in the order they were taken. */
+  stepId: string;
+}
+
+/**
+ * What a task would do on a host. `ok` and `fail` say why in `message`; a change carries the
+ * diff a person reviews, the backup commands run first, and the commands that act.
+ */
+export type Decision =
+  | { status: 'ok'; message: string }
+  | { status: 'change'; summary: string; diff: string; backup: string[]; commands: string[] }
+  | { status: 'fail'; message: string };
+
+/** A probe that could not be read (permission denied, binary missing where it matters). */
+export class ProbeError extends Error {}
+
+export interface Operation<K extends TaskKind, S> {
+  /** Shell snippets that reveal the current state; identical ids are probed once per host. */
+  probes(spec: SpecOf<K>): ProbeRequest[];
+  /** Parse probe output into a JSON-serialisable state (plan files store it for drift checks). */
+  state(spec: SpecOf<K>, results: ReadonlyMap<string, ProbeResult>): S;
+  /** Pure: from state to decision. Running it on the state after acting must yield `ok`. */
+  decide(spec: SpecOf<K>, state: S, ctx: DecideContext): Decision;
+}
+
+export function probeResult(results: ReadonlyMap<string, ProbeResult>, id: string): ProbeResult {
+  const r = results.get(id);
+  if (!r) throw new ProbeError(`probe ${id} returned no output (the host's shell stopped early)`);
+  return r;
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument, LineCounter } from 'yaml';
+import { FileInputError, InputError } from '../errors.js';
+
+/** Split a string into words like a POSIX shell would (quotes and backslashes), without expansion. */
+export function shellWords(input: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let i = 0;
+  while (i < input.length) {
+    const c = input[i]!;
+    if (c === "'") {
+      const end = input.indexOf("'", i + 1);
+      if (end < 0) throw new InputError(`unterminated single quote in ${JSON.stringify(input)}`);
+      cur += input.slice(i + 1, end);
+      inWord = true;
+      i = end + 1;
+    } else if (c === '"') {
+      i++;
+      let closed = false;
+      while (i < input.length) {
+        const d = input[i]!;
+        if (d === '"') {
+          closed = true;
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < input.length && '"\\$`'.includes(input[i + 1]!)) {
+          cur += input[i + 1];
+          i += 2;
+        } else {
+          cur += d;
+          i++;
+        }
+      }
+      if (!closed) throw new InputError(`unterminated double quote in ${JSON.stringify(input)}`);
+      inWord = true;
+    } else if (c === '\\' && i + 1 < input.length) {
+      cur += input[i + 1];
+      inWord = true;
+      i += 2;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+      i++;
+    } else {
+      cur += c;
+      inWord = true;
+      i++;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
+
+function readVarsFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new FileInputError(file, undefined, undefined, `cannot read vars file: ${(err as Error).message}`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lineCounter.linePos(first.pos[0]);
+    throw new FileInputError(file, pos.line, pos.col, first.message.split('\n')[0] ?? 'invalid YAML');
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new FileInputError(file, 1, 1, 'expected a mapping of parameter names to values');
+  return value as Record<string, unknown>;
+}
+
+/** One `-e` argument: `@file.yml`, a JSON object, or `key=value` words (several per string). */
+export function parseExtraVars(arg: string): Record<string, unknown> {
+  const trimmed = arg.trim();
+  if (trimmed.startsWith('@')) return readVarsFile(trimmed.slice(1));
+  if (trimmed.startsWith('{')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (err) {
+      throw new InputError(`-e ${JSON.stringify(arg)}: invalid JSON: ${(err as Error).message}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(`-e ${JSON.stringify(arg)}: expected a JSON object`);
+    return value as Record<string, unknown>;
+  }
+  const out: Record<string, unknown> = {};
+  for (const word of shellWords(trimmed)) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) throw new InputError(`-e ${JSON.stringify(arg)}: expected key=value, got ${JSON.stringify(word)}`);
+    out[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return out;
+}
+
+export function mergeExtraVars(args: readonly string[]): Record<string, unknown> {
+  return Object.assign({}, ...args.map(parseExtraVars)) as Record<string, unknown>;
+}

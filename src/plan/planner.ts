@@ -1,0 +1,64 @@
+import type { ParamValues, Task } from '../dsl/types.js';
+import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import { FACT_PROBES } from '../facts/gather.js';
+import type { Facts } from '../facts/types.js';
+import { operationFor } from '../ops/registry.js';
+import { ProbeError } from '../ops/types.js';
+import type { HostPlan, TaskPlan } from './types.js';
+
+/** Facts plus every task's probes, each distinct probe once: one exec per host. */
+export function probesFor(tasks: readonly Task[]): ProbeRequest[] {
+  const seen = new Map<string, ProbeRequest>();
+  for (const p of FACT_PROBES) seen.set(p.id, p);
+  for (const t of tasks) {
+    for (const p of operationFor(t.spec.kind).probes(t.spec as never)) {
+      const prev = seen.get(p.id);
+      if (prev && prev.script !== p.script) throw new Error(`probe id ${p.id} used for two different scripts`);
+      seen.set(p.id, p);
+    }
+  }
+  return [...seen.values()];
+}
+
+export interface PlanInput {
+  host: string;
+  tasks: readonly Task[];
+  params: ParamValues;
+  facts: Facts;
+  results: ReadonlyMap<string, ProbeResult>;
+  backupDir: string;
+  fleet?: ReadonlyMap<string, Facts>;
+}
+
+/** Pure: probe results in, decisions out. Never guesses: a probe it cannot read fails the task. */
+export function planHost(input: PlanInput): HostPlan {
+  const tasks: TaskPlan[] = input.tasks.map((task, index) => {
+    const base = { index, title: task.title, kind: task.spec.kind, spec: task.spec };
+    const ctx = { facts: input.facts, params: input.params, ...(input.fleet ? { fleet: input.fleet } : {}) };
+    if (task.when && !task.when.test(ctx)) return { ...base, status: 'skip', message: `only when ${task.when.describe}` };
+    const op = operationFor(task.spec.kind);
+    let state: unknown;
+    try {
+      state = op.state(task.spec as never, input.results);
+    } catch (err) {
+      if (err instanceof ProbeError) return { ...base, status: 'fail', message: `cannot see the current state: ${err.message}` };
+      throw err;
+    }
+    const decision = op.decide(task.spec as never, state, {
+      ...ctx,
+      task: task as Task,
+      backupDir: input.backupDir,
+      stepId: String(index + 1).padStart(2, '0'),
+    });
+    switch (decision.status) {
+      case 'ok':
+        return { ...base, status: 'ok', message: decision.message, state };
+      case 'fail':
+        return { ...base, status: 'fail', message: decision.message, state };
+      case 'change':
+        return { ...base, status: 'change', summary: decision.summary, diff: decision.diff, backup: decision.backup, commands: decision.commands, state };
+    }
+  });
+  const verdict = tasks.some((t) => t.status === 'fail') ? 'refused' : tasks.some((t) => t.status === 'change') ? 'changes' : 'converged';
+  return { host: input.host, facts: input.facts, tasks, verdict };
+}

@@ -1,0 +1,28 @@
+import type { Facts } from '../facts/types.js';
+import type { TaskKind, TaskSpec } from '../dsl/types.js';
+
+/** One task's decision on one host. `state` is what it was decided from (kept for drift checks). */
+export type TaskPlan =
+  | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'ok'; message: string; state: unknown }
+  | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'skip'; message: string }
+  | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'fail'; message: string; state?: unknown }
+  | {
+      index: number;
+      title: string;
+      kind: TaskKind;
+      spec: TaskSpec;
+      status: 'change';
+      summary: string;
+      diff: string;
+      backup: string[];
+      commands: string[];
+      state: unknown;
+    };
+
+export interface HostPlan {
+  host: string;
+  facts: Facts;
+  tasks: TaskPlan[];
+  /** refused: some task failed while planning, so nothing may change on this host. */
+  verdict: 'converged' | 'changes' | 'refused';
+}

@@ -1,0 +1,34 @@
+export type TaskStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'skipped';
+
+export interface HostRecap {
+  ok: number;
+  changed: number;
+  pending: number;
+  failed: number;
+  skipped: number;
+  unreachable: boolean;
+}
+
+/** Everything a reporter can show. `task` events are final: one per task per reached host. */
+export type RunEvent =
+  | { type: 'start'; runId: string; playbook: string; dryRun: boolean; hosts: string[]; params: Record<string, unknown> }
+  | { type: 'phase'; host: string; phase: 'connecting' | 'probing' | 'applying' | 'verifying'; detail?: string }
+  | { type: 'progress'; host: string; task: string; index: number }
+  | {
+      type: 'task';
+      host: string;
+      task: string;
+      index: number;
+      status: TaskStatus;
+      message?: string;
+      summary?: string;
+      diff?: string;
+    }
+  | { type: 'host'; host: string; result: 'ok' | 'failed' | 'unreachable'; message?: string; durationMs: number }
+  | { type: 'recap'; runId: string; hosts: Record<string, HostRecap>; durationMs: number; interrupted?: 'SIGINT' | 'SIGTERM' };
+
+export type EmitFn = (event: RunEvent) => void;
+
+export function emptyRecap(): HostRecap {
+  return { ok: 0, changed: 0, pending: 0, failed: 0, skipped: 0, unreachable: false };
+}

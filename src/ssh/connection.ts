@@ -1,0 +1,212 @@
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { Host } from '../inventory/types.js';
+import { quote } from '../shell/quote.js';
+import { appendKnownHost, checkHostKey, fingerprint, keyTypeOf, type KnownHosts } from './known-hosts.js';
+
+/** Why a session could not be established. All of them mean: nothing ran on the host. */
+export type UnreachableReason = 'network' | 'timeout' | 'auth' | 'host-key';
+
+export class HostUnreachableError extends Error {
+  constructor(readonly reason: UnreachableReason, message: string) {
+    super(message);
+  }
+}
+
+/** A command that did not finish: the connection dropped or it ran past its timeout. */
+export class CommandAbortedError extends Error {}
+
+export interface HostKeyPolicy {
+  knownHosts: KnownHosts;
+  /** Where newly trusted keys are recorded (with --trust-new-hosts). */
+  knownHostsFile: string;
+  trustNewHosts: boolean;
+}
+
+export interface ConnectOptions {
+  host: Host;
+  privateKey?: Buffer;
+  agent?: string;
+  hostKeys: HostKeyPolicy;
+  connectTimeoutMs: number;
+}
+
+export interface ExecOptions {
+  timeoutMs: number;
+  /** Called with each stdout chunk as it arrives (for streamed step markers). */
+  onStdout?: (chunk: string, channel: ClientChannel) => void;
+  /** Keep stdin open after the sudo password (step scripts read go/stop from it). */
+  keepStdinOpen?: boolean;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal?: string;
+  durationMs: number;
+}
+
+const isPrivileged = (h: Host) => h.user === 'root' || !h.become;
+
+export class HostConnection {
+  private closed = false;
+  private closeReason: string | undefined;
+
+  private constructor(private readonly client: Client, readonly host: Host) {
+    client.on('close', () => {
+      this.closed = true;
+    });
+    client.on('error', (err) => {
+      this.closeReason = err.message;
+    });
+  }
+
+  static open(opts: ConnectOptions): Promise<HostConnection> {
+    const { host } = opts;
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      let keyVerdict: string | undefined;
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (!settled) {
+          settled = true;
+          fn();
+        }
+      };
+      const config: ConnectConfig = {
+        host: host.address,
+        port: host.port,
+        username: host.user,
+        readyTimeout: opts.connectTimeoutMs,
+        // Dead peers (host powered off mid-run) are noticed within ~15 s instead of TCP's minutes.
+        keepaliveInterval: 5000,
+        keepaliveCountMax: 3,
+        ...(opts.privateKey ? { privateKey: opts.privateKey } : {}),
+        ...(opts.agent ? { agent: opts.agent } : {}),
+        ...(host.password ? { password: host.password } : {}),
+        // ssh2 accepts every host key unless told otherwise: this is the only gate.
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+          const lookupName = host.address;
+          const verdict = checkHostKey(opts.hostKeys.knownHosts, lookupName, host.port, key);
+          switch (verdict.kind) {
+            case 'match':
+              return verify(true);
+            case 'revoked':
+              keyVerdict = `host key ${fingerprint(key)} for ${lookupName} is marked @revoked in ${opts.hostKeys.knownHostsFile}:${verdict.line}`;
+              return verify(false);
+            case 'changed':
+              keyVerdict =
+                `HOST KEY CHANGED for ${lookupName}:${host.port}: it offered ${keyTypeOf(key)} ${fingerprint(key)}, ` +
+                `but ${opts.hostKeys.knownHostsFile}:${verdict.line} expects ${verdict.expectedFingerprints.join(' or ')}. ` +
+                `Someone may be intercepting the connection, or the host was reinstalled; remove the old key only once you know which.`;
+              return verify(false);
+            case 'unknown':
+              if (!opts.hostKeys.trustNewHosts) {
+                keyVerdict =
+                  `host ${lookupName}:${host.port} is not in ${opts.hostKeys.knownHostsFile} (it offered ${keyTypeOf(key)} ${fingerprint(key)}); ` +
+                  `verify the fingerprint and pass --trust-new-hosts to record it`;
+                return verify(false);
+              }
+              appendKnownHost(opts.hostKeys.knownHostsFile, lookupName, host.port, key).then(
+                () => verify(true),
+                (err: Error) => {
+                  keyVerdict = `cannot record the new host key in ${opts.hostKeys.knownHostsFile}: ${err.message}`;
+                  verify(false);
+                },
+              );
+          }
+        },
+      };
+      client.on('ready', () => settle(() => resolve(new HostConnection(client, host))));
+      client.on('error', (err: Error & { level?: string; code?: string }) => {
+        settle(() => {
+          client.destroy();
+          if (keyVerdict) return reject(new HostUnreachableError('host-key', keyVerdict));
+          if (err.level === 'client-authentication') {
+            return reject(
+              new HostUnreachableError('auth', `authentication failed for ${host.user}@${host.address}:${host.port} (tried: ${describeAuth(opts)})`),
+            );
+          }
+          if (/timed out/i.test(err.message)) {
+            return reject(new HostUnreachableError('timeout', `connection to ${host.address}:${host.port} timed out after ${opts.connectTimeoutMs} ms`));
+          }
+          reject(new HostUnreachableError('network', `cannot connect to ${host.address}:${host.port}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ')));
+        });
+      });
+      client.on('close', () =>
+        settle(() => reject(new HostUnreachableError('network', keyVerdict ?? `connection to ${host.address}:${host.port} closed during handshake`))),
+      );
+      client.connect(config);
+    });
+  }
+
+  /**
+   * Runs a shell script on the host with /bin/sh; through sudo when the inventory asks to
+   * become root. The script travels as one quoted argument; the sudo password goes on stdin.
+   */
+  exec(script: string, opts: ExecOptions): Promise<ExecResult> {
+    const started = Date.now();
+    const privileged = isPrivileged(this.host);
+    const command = privileged ? `/bin/sh -c ${quote(script)}` : `sudo -S -p '' /bin/sh -c ${quote(script)}`;
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new CommandAbortedError(`connection to ${this.host.name} is closed${this.closeReason ? `: ${this.closeReason}` : ''}`));
+      let timer: NodeJS.Timeout | undefined;
+      let onClientClose: (() => void) | undefined;
+      const cleanup = () => {
+        if (timer) clearTimeout(timer);
+        if (onClientClose) this.client.off('close', onClientClose);
+      };
+      this.client.exec(command, (err, channel) => {
+        if (err) {
+          cleanup();
+          return reject(new CommandAbortedError(`cannot start a command on ${this.host.name}: ${err.message}`));
+        }
+        let stdout = '';
+        let stderr = '';
+        let done = false;
+        const finish = (fn: () => void) => {
+          if (done) return;
+          done = true;
+          cleanup();
+          fn();
+        };
+        timer = setTimeout(() => {
+          finish(() => {
+            channel.close();
+            reject(new CommandAbortedError(`command on ${this.host.name} did not finish within ${opts.timeoutMs} ms`));
+          });
+        }, opts.timeoutMs);
+        onClientClose = () =>
+          finish(() => reject(new CommandAbortedError(`connection to ${this.host.name} was lost while a command was running${this.closeReason ? ` (${this.closeReason})` : ''}`)));
+        this.client.once('close', onClientClose);
+        channel.setEncoding('utf8');
+        channel.stderr.setEncoding('utf8');
+        channel.on('data', (chunk: string) => {
+          stdout += chunk;
+          opts.onStdout?.(chunk, channel);
+        });
+        channel.stderr.on('data', (chunk: string) => {
+          stderr += chunk;
+        });
+        channel.on('close', (code: number | null, signal?: string) =>
+          finish(() => resolve({ stdout, stderr, code, ...(signal ? { signal } : {}), durationMs: Date.now() - started })),
+        );
+        if (!privileged && this.host.becomePassword !== undefined) channel.write(`${this.host.becomePassword}\n`);
+        if (!opts.keepStdinOpen) channel.end();
+      });
+    });
+  }
+
+  close(): void {
+    if (!this.closed) this.client.end();
+    this.closed = true;
+  }
+}
+
+function describeAuth(opts: ConnectOptions): string {
+  const tried = [];
+  if (opts.privateKey) tried.push(`key ${opts.host.privateKeyFile ?? ''}`.trim());
+  if (opts.agent) tried.push('ssh-agent');
+  if (opts.host.password) tried.push('password');
+  return tried.length ? tried.join(', ') : 'no credentials: set ansible_ssh_private_key_file, ansible_password or SSH_AUTH_SOCK';
+}

@@ -1,0 +1,44 @@
+import test from 'ava';
+import { detectCni, factsFrom, osFamilyOf, parseOsRelease } from '../../src/facts/gather.js';
+
+test('os-release parsing and family', (t) => {
+  const osr = parseOsRelease('NAME="CentOS Linux"\nVERSION_ID="7"\nID="centos"\nID_LIKE="rhel fedora"\n# comment\n');
+  t.deepEqual(osr, { NAME: 'CentOS Linux', VERSION_ID: '7', ID: 'centos', ID_LIKE: 'rhel fedora' });
+  t.is(osFamilyOf('centos', 'rhel fedora', undefined), 'rhel');
+  t.is(osFamilyOf('debian', '', undefined), 'debian');
+  t.is(osFamilyOf('ubuntu', 'debian', undefined), 'debian');
+  t.is(osFamilyOf('unknown', '', 'CentOS Linux release 7.1.1503 (Core)'), 'rhel');
+  t.is(osFamilyOf('alpine', '', undefined), 'other');
+});
+
+const cases: Array<[string, Parameters<typeof detectCni>[0], string[], string]> = [
+  ['flannel conflist', [{ path: '/etc/cni/net.d/10-flannel.conflist', hints: '"type": "flannel"' }], [], 'flannel'],
+  ['kube-router by bridge name', [{ path: '/etc/cni/net.d/10-kuberouter.conflist', hints: '"type": "bridge" "bridge": "kube-bridge"' }], [], 'kube-router'],
+  ['nothing', [{ path: '/etc/cni/net.d/99-loopback.conf', hints: '"type": "loopback"' }], [], 'none'],
+  ['leftover flannel link only', [], ['lo', 'eth0', 'flannel.1'], 'flannel'],
+  ['both configs', [{ path: '/etc/cni/net.d/10-flannel.conflist', hints: '' }, { path: '/etc/cni/net.d/10-kuberouter.conflist', hints: '' }], [], 'ambiguous'],
+];
+for (const [name, files, links, expected] of cases) test(`detectCni: ${name}`, (t) => t.is(detectCni(files, links).detected, expected));
+
+test('factsFrom reads every fact probe', (t) => {
+  const r = (stdout: string) => ({ stdout, stderr: '', rc: 0 });
+  const facts = factsFrom(
+    new Map([
+      ['fact:hostname', r('centos71\n')],
+      ['fact:os-release', r('ID="centos"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\nID_LIKE="rhel fedora"')],
+      ['fact:redhat-release', r('CentOS Linux release 7.1.1503 (Core)')],
+      ['fact:kernel', r('3.10.0-229.7.2.el7.x86_64\n')],
+      ['fact:cni', r('file\t/etc/cni/net.d/10-kuberouter.conflist\t"type":"bridge" "bridge":"kube-bridge" \n')],
+      ['fact:links', r('lo\neth0\nkube-bridge\n')],
+      ['fact:binaries', r('iptables\t/usr/sbin/iptables\niscsiadm\t\n')],
+      ['fact:uid', r('0')],
+      ['fact:clock', r('1700000000.5')],
+    ]),
+  );
+  t.is(facts.kernel, '3.10.0-229.7.2.el7.x86_64');
+  t.is(facts.os.family, 'rhel');
+  t.is(facts.os.redhatRelease, 'CentOS Linux release 7.1.1503 (Core)');
+  t.is(facts.cni.detected, 'kube-router');
+  t.deepEqual(facts.binaries, { iptables: '/usr/sbin/iptables', iscsiadm: null });
+  t.is(facts.clock, 1700000000.5);
+});
