@@ -1,7 +1,7 @@
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { Host } from '../inventory/types.js';
 import { quote } from '../shell/quote.js';
-import { appendKnownHost, checkHostKey, fingerprint, keyTypeOf, type KnownHosts } from './known-hosts.js';
+import { appendKnownHost, checkHostKey, fingerprint, hostKeyAlgorithmsFor, keyTypeOf, type KnownHosts } from './known-hosts.js';
 
 /** Why a session could not be established. All of them mean: nothing ran on the host. */
 export type UnreachableReason = 'network' | 'timeout' | 'auth' | 'host-key';
@@ -84,6 +84,9 @@ export class HostConnection {
         ...(opts.privateKey ? { privateKey: opts.privateKey } : {}),
         ...(opts.agent ? { agent: opts.agent } : {}),
         ...(host.password ? { password: host.password } : {}),
+        // Ask for the key types we already know for this host first, as OpenSSH does; otherwise a
+        // host known only by its RSA key would look "changed" when it offers ed25519.
+        algorithms: { serverHostKey: hostKeyAlgorithmsFor(opts.hostKeys.knownHosts, host.address, host.port) as never },
         // ssh2 accepts every host key unless told otherwise: this is the only gate.
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
           const lookupName = host.address;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what kremedy and its test fleet need on a Debian 12 machine (as root), then builds.
+# Idempotent: safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+for pair in debootstrap:debootstrap systemd-nspawn:systemd-container iptables:iptables ip:iproute2 ssh:openssh-client \
+            ssh-keygen:openssh-client tc:iproute2 nsenter:util-linux; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair#*:}")
+done
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  npm run build --silent
+fi

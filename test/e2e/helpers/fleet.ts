@@ -1,0 +1,124 @@
+// End-to-end helpers: the fleet is real (systemd-nspawn hosts with sshd, see test/fleet/).
+// Host state is read with the plain OpenSSH client, independently of kremedy's own SSH code.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const FLEET_DIR = process.env['KREMEDY_FLEET_DIR'] ?? '/var/lib/kremedy-fleet';
+export const RUN_DIR = path.join(FLEET_DIR, 'run');
+export const INVENTORY = path.join(RUN_DIR, 'inventory.yml');
+export const KNOWN_HOSTS = path.join(RUN_DIR, 'known_hosts');
+export const CLIENT_KEY = path.join(FLEET_DIR, 'id_ed25519');
+export const CLI = path.join(REPO, 'dist/src/cli/main.js');
+
+export interface FleetHost {
+  name: string;
+  ip: string;
+  os: string;
+  kernel: string;
+  seed: string;
+  groups: string[];
+}
+
+/** The fleet is required: a missing fleet fails loudly instead of turning tests into skips. */
+export function fleet(): Map<string, FleetHost> {
+  const file = path.join(RUN_DIR, 'hosts.json');
+  if (!existsSync(file)) throw new Error(`the test fleet is not up (${file} missing): run \`npm run fleet:up\` as root first`);
+  const hosts = JSON.parse(readFileSync(file, 'utf8')) as FleetHost[];
+  return new Map(hosts.map((h) => [h.name, h]));
+}
+
+export function hostIp(name: string): string {
+  const h = fleet().get(name);
+  if (!h) throw new Error(`fleet has no host ${name}`);
+  return h.ip;
+}
+
+const SSH_OPTS = (known = KNOWN_HOSTS) => [
+  '-i', CLIENT_KEY, '-o', `UserKnownHostsFile=${known}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes',
+  '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR',
+];
+
+/** Run a shell command as root on a fleet host; returns stdout (throws on non-zero exit). */
+export async function onHost(name: string, command: string): Promise<string> {
+  const { stdout } = await execFileAsync('ssh', [...SSH_OPTS(), `root@${hostIp(name)}`, command], { maxBuffer: 16 << 20 });
+  return stdout;
+}
+
+/** Like onHost but never throws: exit status and output for assertions on failure cases. */
+export async function tryOnHost(name: string, command: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync('ssh', [...SSH_OPTS(), `root@${hostIp(name)}`, command], { maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+export async function reseed(name: string, state: string): Promise<void> {
+  await onHost(name, `kremedy-seed ${state}`);
+}
+
+/** Everything reset-node may touch, as text: equal snapshots mean nothing changed. */
+export async function snapshot(name: string): Promise<string> {
+  return onHost(
+    name,
+    'for t in filter nat mangle; do iptables-save -t $t | grep -v "^#"; done; ip -o link show | cut -d" " -f2; ' +
+      'ls -la /etc/cni/net.d /run/flannel /var/lib/cni 2>&1; cat /etc/hosts',
+  );
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  events: Array<Record<string, any>>;
+}
+
+/** Run the built CLI against the fleet inventory and known_hosts (overridable via args). */
+export function kremedy(args: string[], opts: { env?: Record<string, string>; input?: string; fleetDefaults?: boolean } = {}): Promise<CliResult> {
+  const defaults = opts.fleetDefaults === false ? [] : ['-i', INVENTORY, '--known-hosts', KNOWN_HOSTS];
+  const sub = args[0];
+  const takesConnection = sub === 'run' || sub === 'facts' || sub === 'plan' || sub === 'apply' || sub === 'doctor' || sub === 'undo' || sub === 'runs';
+  const full = takesConnection ? [...args, ...defaults] : sub === 'inventory' && opts.fleetDefaults !== false ? [...args, '-i', INVENTORY] : args;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...full], {
+      cwd: REPO,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', SSH_AUTH_SOCK: '', ...opts.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else child.stdin.end();
+    child.on('close', (code) => {
+      const events = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, any>];
+          } catch {
+            return [];
+          }
+        });
+      resolve({ code: code ?? -1, stdout, stderr, events });
+    });
+  });
+}
+
+export function recapOf(res: CliResult): Record<string, { ok: number; changed: number; pending: number; failed: number; skipped: number; unreachable: boolean }> {
+  const recap = res.events.find((e) => e['type'] === 'recap');
+  if (!recap) throw new Error(`no recap event in output:\n${res.stdout}\n${res.stderr}`);
+  return recap['hosts'];
+}
+
+export function tasksOf(res: CliResult, host: string): Array<{ task: string; status: string; message?: string; diff?: string }> {
+  return res.events.filter((e) => e['type'] === 'task' && e['host'] === host) as never;
+}

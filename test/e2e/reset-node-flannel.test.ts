@@ -1,0 +1,66 @@
+import test from 'ava';
+import { kremedy, onHost, recapOf, reseed, snapshot, tasksOf, tryOnHost } from './helpers/fleet.js';
+
+// Hosts: master (reset), node1 (must stay untouched). Tests in this file share them: serial.
+test.before(async () => {
+  await reseed('master', 'flannel');
+  await reseed('node1', 'flannel');
+});
+
+test.serial('dry run on a broken flannel master changes nothing and lists every pending step', async (t) => {
+  const before = await snapshot('master');
+  const res = await kremedy(['run', 'reset-node', '--hosts', 'master', '--dry-run', '--json']);
+  t.is(res.code, 0, res.stderr);
+  t.is(await snapshot('master'), before, 'dry run must not change the host');
+  const pending = tasksOf(res, 'master').filter((e) => e.status === 'pending').map((e) => e.task);
+  t.deepEqual(pending, [
+    'iptables filter: policy ACCEPT on INPUT, FORWARD, OUTPUT',
+    'flush iptables filter table and delete its user chains',
+    'flush iptables nat table and delete its user chains',
+    'link flannel.1 absent',
+    'link cni0 absent',
+    '/run/flannel absent',
+    '/etc/cni/net.d/10-flannel.conflist absent',
+  ]);
+  const flush = tasksOf(res, 'master').find((e) => e.task.startsWith('flush iptables filter'));
+  t.regex(flush?.diff ?? '', /- -A DOCKER-ISOLATION -j DROP/, 'the plan shows the rules that go');
+  t.deepEqual(Object.keys(recapOf(res)), ['master'], 'only the selected host is reported');
+  t.regex(res.stderr, /DRY RUN/);
+});
+
+test.serial('reset-node on master converges it, leaves node1 and other CNI files alone, keeps backups', async (t) => {
+  const node1Before = await snapshot('node1');
+  const res = await kremedy(['run', 'reset-node', '--hosts', 'master', '--json']);
+  t.is(res.code, 0, res.stderr + res.stdout);
+  t.is(recapOf(res)['master']?.failed, 0);
+  t.true((recapOf(res)['master']?.changed ?? 0) >= 7);
+
+  const filter = await onHost('master', 'iptables -S');
+  t.deepEqual(filter.trim().split('\n'), ['-P INPUT ACCEPT', '-P FORWARD ACCEPT', '-P OUTPUT ACCEPT']);
+  const nat = await onHost('master', 'iptables -t nat -S');
+  t.deepEqual(nat.trim().split('\n'), ['-P PREROUTING ACCEPT', '-P INPUT ACCEPT', '-P OUTPUT ACCEPT', '-P POSTROUTING ACCEPT']);
+  t.notRegex(filter, /DOCKER-ISOLATION|DROP/);
+  t.not((await tryOnHost('master', 'ip link show flannel.1')).code, 0, 'flannel.1 is gone');
+  t.not((await tryOnHost('master', 'ip link show cni0')).code, 0, 'cni0 is gone');
+  t.is((await onHost('master', 'test -e /run/flannel && echo yes || echo no')).trim(), 'no');
+  t.is((await onHost('master', 'ls /etc/cni/net.d')).trim(), '99-loopback.conf', 'only the flannel conflist was removed');
+
+  // What was destroyed is kept, readable by root only.
+  const run = res.events.find((e) => e['type'] === 'start')?.['runId'] as string;
+  const backups = await onHost('master', `cd /var/lib/kremedy/backups/${run} && stat -c '%a' . && find . -type f | sort`);
+  t.regex(backups, /^700\n/);
+  t.regex(backups, /iptables-filter\.rules/);
+  t.regex(backups, /link-flannel\.1\.json/);
+  t.regex(backups, /files\/etc\/cni\/net\.d\/10-flannel\.conflist/);
+  t.regex(await onHost('master', `cat /var/lib/kremedy/backups/${run}/*-iptables-filter.rules`), /-A DOCKER-ISOLATION -j DROP/);
+
+  t.is(await snapshot('node1'), node1Before, 'a host outside the pattern is untouched');
+});
+
+test.serial('a second run changes nothing and says so', async (t) => {
+  const res = await kremedy(['run', 'reset-node', '--hosts', 'master', '--json']);
+  t.is(res.code, 0, res.stderr);
+  t.is(recapOf(res)['master']?.changed, 0);
+  t.is(recapOf(res)['master']?.failed, 0);
+  t.regex(res.stderr, /0 change\(s\) made, 1 already converged/);
+});
