@@ -6,6 +6,8 @@ export const EXIT = {
   ok: 0,
   badInput: 1,
   hostFailed: 2,
+  /** `kremedy doctor`: every host was checked and at least one warning or critical finding came up. */
+  findings: 3,
   unreachable: 4,
   bug: 70,
   sigint: 130,

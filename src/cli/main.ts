@@ -4,6 +4,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { reportError } from './exit.js';
+import { reportArgs, reportOptions } from './report-options.js';
 
 const DEFAULT_INVENTORY = 'inventory/hosts.yml';
 
@@ -19,6 +20,48 @@ function connectionOptions<T>(y: Argv<T>) {
     .option('json', { type: 'boolean', default: false, describe: 'JSON Lines events on stdout; human output goes to stderr' });
 }
 
+function changeOptions<T>(y: Argv<T>) {
+  return y
+    .option('serial', { type: 'string', describe: 'hosts per batch, N or N% (e.g. control-plane nodes one at a time: --serial 1)' })
+    .option('max-fail', { type: 'string', describe: 'failed + unreachable hosts tolerated (N or N%) before no new batch starts' })
+    .option('keep', { type: 'number', describe: 'backups kept per host; older ones are pruned after a run (default 20)' })
+    .option('diff', { type: 'boolean', default: false, describe: 'also show the diff of each step that changed' });
+}
+
+type ConnArgv = {
+  inventory: string;
+  hosts?: string | undefined;
+  forks: number;
+  json: boolean;
+  knownHosts?: string | undefined;
+  trustNewHosts: boolean;
+  connectTimeout: number;
+  timeout: number;
+  serial?: string | undefined;
+  maxFail?: string | undefined;
+  keep?: number | undefined;
+  junit?: string | undefined;
+  report?: string | undefined;
+};
+
+/** yargs' parsed options to the commands' argument objects (absent options stay absent). */
+function connectionArgs(a: ConnArgv) {
+  return {
+    inventory: a.inventory,
+    ...(a.hosts !== undefined ? { hosts: a.hosts } : {}),
+    forks: a.forks,
+    json: a.json,
+    ...(a.knownHosts !== undefined ? { knownHosts: a.knownHosts } : {}),
+    trustNewHosts: a.trustNewHosts,
+    connectTimeout: a.connectTimeout,
+    timeout: a.timeout,
+    ...(a.serial !== undefined ? { serial: a.serial } : {}),
+    ...(a.maxFail !== undefined ? { maxFail: a.maxFail } : {}),
+    ...(a.keep !== undefined ? { keep: a.keep } : {}),
+    ...reportArgs(a),
+  };
+}
+
 async function finish(code: Promise<number>): Promise<void> {
   let status: number;
   try {
@@ -31,6 +74,8 @@ async function finish(code: Promise<number>): Promise<void> {
   process.exit(status);
 }
 
+const extraVarsOption = { alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'parameters: key=value words, a JSON object, or @file.yml' } as const;
+
 export function buildCli(argv: string[]) {
   return yargs(argv)
     .scriptName('kremedy')
@@ -39,38 +84,75 @@ export function buildCli(argv: string[]) {
       'run <playbook>',
       'run a playbook on the selected hosts (plan first with --dry-run)',
       (y) =>
-        connectionOptions(y)
-          .positional('playbook', { type: 'string', demandOption: true, describe: 'playbook name (see `kremedy list`)' })
+        changeOptions(reportOptions(connectionOptions(y)))
+          .positional('playbook', { type: 'string', demandOption: true, describe: 'playbook name (see `kremedy list`), or a file: ./my-playbook.ts, cleanup.yml' })
           .option('dry-run', { alias: 'check', type: 'boolean', default: false, describe: 'change nothing; show each step that would change, with its diff' })
-          .option('extra-vars', { alias: 'e', type: 'string', array: true, default: [], describe: 'parameters: key=value words, a JSON object, or @file.yml' })
-          .option('diff', { type: 'boolean', default: false, describe: 'also show the diff of each step that changed' })
+          .option('extra-vars', extraVarsOption)
+          .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'on a terminal, apply without asking (without a terminal it never asks)' })
           .example('$0 run reset-node --hosts master --dry-run', 'show what a reset of the master would change')
-          .example('$0 run reset-node --hosts master', 'reset the master')
-          .example("$0 run reset-node --hosts 'kube_node:!node3' -e cni=kube-router", 'reset every worker but node3 as kube-router nodes'),
+          .example('$0 run reset-node --hosts master', 'reset the master (on a terminal: shows the plan, asks first)')
+          .example("$0 run reset-node --hosts 'kube_node:!node3' -e cni=kube-router", 'reset every worker but node3 as kube-router nodes')
+          .example('$0 run reset-node --hosts kube_control_plane --serial 1 --max-fail 0', 'one control-plane node at a time, stop at the first failure')
+          .example('$0 run reset-node --hosts @.kremedy/retry/reset-node.hosts', 'retry the hosts that failed last time'),
       (a) =>
         finish(
           import('./commands/run.js').then((m) =>
-            m.runCommand({
-              playbook: a.playbook!,
-              ...(a.hosts !== undefined ? { hosts: a.hosts } : {}),
-              inventory: a.inventory,
-              dryRun: a.dryRun,
-              extraVars: a.extraVars.map(String),
-              forks: a.forks,
-              json: a.json,
-              diff: a.diff,
-              ...(a.knownHosts !== undefined ? { knownHosts: a.knownHosts } : {}),
-              trustNewHosts: a.trustNewHosts,
-              connectTimeout: a.connectTimeout,
-              timeout: a.timeout,
-            }),
+            m.runCommand({ ...connectionArgs(a), playbook: a.playbook!, dryRun: a.dryRun, extraVars: a.extraVars.map(String), diff: a.diff, yes: a.yes }),
           ),
         ),
     )
     .command(
+      'plan <playbook>',
+      'write the dry-run plan to a signed file for review (then: kremedy apply FILE)',
+      (y) =>
+        reportOptions(connectionOptions(y))
+          .positional('playbook', { type: 'string', demandOption: true })
+          .option('extra-vars', extraVarsOption)
+          .option('out', { alias: 'o', type: 'string', default: 'plan.json', describe: 'where to write the plan' })
+          .example('$0 plan reset-node --hosts kube_node --out plan.json', 'plan a reset of the workers for review'),
+      (a) =>
+        finish(import('./commands/plan.js').then((m) => m.planCommand({ ...connectionArgs(a), playbook: a.playbook!, extraVars: a.extraVars.map(String), out: a.out }))),
+    )
+    .command(
+      'apply <plan-file>',
+      'apply exactly the steps of a plan file; hosts whose state drifted since are refused',
+      (y) =>
+        changeOptions(reportOptions(connectionOptions(y)))
+          .positional('plan-file', { type: 'string', demandOption: true })
+          .option('inventory', { alias: 'i', type: 'string', describe: 'inventory (default: the one the plan was made with)' })
+          .option('max-age', { type: 'number', default: 3600, describe: 'refuse plans older than this many seconds' })
+          .example('$0 apply plan.json', 'apply the reviewed plan'),
+      (a) =>
+        finish(
+          import('./commands/apply.js').then((m) =>
+            m.applyCommand({ ...connectionArgs({ ...a, inventory: a.inventory ?? '' }), inventory: a.inventory, planFile: a.planFile!, maxAge: a.maxAge, diff: a.diff }),
+          ),
+        ),
+    )
+    .command(
+      'undo <run-id>',
+      'restore what a run destroyed (iptables rules, files, links) from the backups on the hosts',
+      (y) =>
+        reportOptions(connectionOptions(y))
+          .positional('run-id', { type: 'string', demandOption: true })
+          .option('dry-run', { alias: 'check', type: 'boolean', default: false, describe: 'show what would be restored' })
+          .example('$0 undo 20261127T050520Z-hvgc --hosts master', 'put back what that run removed on master'),
+      (a) => finish(import('./commands/undo.js').then((m) => m.undoCommand({ ...connectionArgs(a), runId: a.runId!, dryRun: a.dryRun }))),
+    )
+    .command(
+      'runs',
+      'list the runs whose backups are kept on each host (for undo)',
+      (y) => connectionOptions(y).example('$0 runs --hosts master', 'the run ids undo can restore on master'),
+      (a) => finish(import('./commands/runs.js').then((m) => m.runsCommand(connectionArgs(a)))),
+    )
+    .command(
       'list',
       'list playbooks, their descriptions and parameters',
-      (y) => y.option('json', { type: 'boolean', default: false }),
+      (y) =>
+        y
+          .option('json', { type: 'boolean', default: false })
+          .example('$0 list', 'what each playbook does and its -e parameters')
+          .example('$0 list --json', 'the same, for tools'),
       (a) => finish(import('./commands/list.js').then((m) => m.listCommand({ json: a.json }))),
     )
     .command(
@@ -81,7 +163,8 @@ export function buildCli(argv: string[]) {
           .option('inventory', { alias: 'i', type: 'string', default: DEFAULT_INVENTORY })
           .option('hosts', { alias: 'l', type: 'string' })
           .option('graph', { type: 'boolean', default: false, describe: 'show the group tree' })
-          .option('json', { type: 'boolean', default: false }),
+          .option('json', { type: 'boolean', default: false })
+          .example('$0 inventory --graph -i inventory/hosts.yml', 'the group tree, as ansible-inventory --graph'),
       (a) =>
         finish(
           import('./commands/inventory.js').then((m) =>
@@ -92,28 +175,29 @@ export function buildCli(argv: string[]) {
     .command(
       'facts',
       'gather and show facts per host (OS, kernel, CNI, links, binaries)',
-      (y) => connectionOptions(y),
+      (y) => connectionOptions(y).example('$0 facts --hosts kube_node --json', 'what kremedy sees on each worker, as JSON'),
+      (a) => finish(import('./commands/facts.js').then((m) => m.factsCommand(connectionArgs(a)))),
+    )
+    .command(
+      'doctor',
+      'read-only diagnostics from the field notes (exit 3 = warning/critical findings, 4 = unreachable)',
+      (y) =>
+        connectionOptions(y)
+          .option('skip', { type: 'string', array: true, default: [] as string[], describe: 'check id(s) not to run, e.g. --skip THP-ALWAYS' })
+          .example('$0 doctor --hosts kube_node', 'diagnose the workers (one read-only probe round per host)'),
       (a) =>
         finish(
-          import('./commands/facts.js').then((m) =>
-            m.factsCommand({
-              inventory: a.inventory,
-              ...(a.hosts !== undefined ? { hosts: a.hosts } : {}),
-              json: a.json,
-              forks: a.forks,
-              ...(a.knownHosts !== undefined ? { knownHosts: a.knownHosts } : {}),
-              trustNewHosts: a.trustNewHosts,
-              connectTimeout: a.connectTimeout,
-              timeout: a.timeout,
-            }),
+          import('./commands/doctor.js').then((m) =>
+            m.doctorCommand({ ...connectionArgs(a), skip: a.skip.flatMap((s) => String(s).split(',')).filter(Boolean) }),
           ),
         ),
     )
-    .demandCommand(1, 'name a command: run, list, inventory or facts')
+    .demandCommand(1, 'name a command: run, plan, apply, undo, runs, list, inventory or facts')
+    .completion('completion', 'print a bash/zsh completion script (kremedy completion >> ~/.bashrc)')
     .strict()
-    .fail((msg, err, y) => {
+    .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`${y.help() && ''}kremedy: ${msg}\nRun \`kremedy --help\` for usage.\n`);
+      process.stderr.write(`kremedy: ${msg}\nRun \`kremedy --help\` for usage.\n`);
       process.exit(1);
     })
     .help()

@@ -2,24 +2,33 @@ import type { ParamValues, Task } from '../dsl/types.js';
 import { factsFrom } from '../facts/gather.js';
 import type { Facts } from '../facts/types.js';
 import type { Host } from '../inventory/types.js';
-import { planHost, probesFor } from '../plan/planner.js';
+import { detectDrift } from '../plan/drift.js';
+import { decideTask, planHost, probesFor } from '../plan/planner.js';
 import type { HostPlan, TaskPlan } from '../plan/types.js';
 import type { EmitFn, TaskStatus } from '../report/events.js';
-import { CommandAbortedError, HostConnection } from '../ssh/connection.js';
-import { buildProbeScript, buildStepScript, newNonce, parseProbeOutput, StepStreamParser, type ProbeResult } from './probe-script.js';
+import { quote } from '../shell/quote.js';
+import { CommandAbortedError, type HostConnection } from '../ssh/connection.js';
+import { buildProbeScript, newNonce, parseProbeOutput, type ProbeResult } from './probe-script.js';
+import { executeSteps } from './steps.js';
 
 export interface HostRunOptions {
   runId: string;
   dryRun: boolean;
   commandTimeoutMs: number;
   backupRoot: string;
+  /** Backups kept per host after a run that changed something (older ones are pruned). */
+  keepBackups: number;
   /** Checked before every step: once true, the host stops between steps. */
   stopRequested: () => boolean;
 }
 
 export type HostOutcome = { result: 'ok' | 'failed'; message?: string; plan?: HostPlan };
 
-export async function probeHost(conn: HostConnection, tasks: readonly Task[], timeoutMs: number): Promise<{ facts: Facts; results: Map<string, ProbeResult> }> {
+export async function probeHost(
+  conn: HostConnection,
+  tasks: readonly Task[],
+  timeoutMs: number,
+): Promise<{ facts: Facts; results: Map<string, ProbeResult> }> {
   const probes = probesFor(tasks);
   const nonce = newNonce();
   const res = await conn.exec(buildProbeScript(probes, nonce), { timeoutMs });
@@ -31,23 +40,46 @@ export async function probeHost(conn: HostConnection, tasks: readonly Task[], ti
   return { facts: factsFrom(results), results };
 }
 
-function finalStatus(plan: TaskPlan, dryRun: boolean): { status: TaskStatus; message?: string } {
-  switch (plan.status) {
+type EmitTask = (t: TaskPlan, status: TaskStatus, message?: string) => void;
+
+function taskEmitter(host: string, emit: EmitFn): EmitTask {
+  return (t, status, message) =>
+    emit({
+      type: 'task',
+      host,
+      task: t.title,
+      index: t.index,
+      status,
+      ...(message ? { message } : {}),
+      ...(t.status === 'change' ? { summary: t.summary, diff: t.diff } : {}),
+    });
+}
+
+function plannedStatus(t: TaskPlan): { status: TaskStatus; message: string } {
+  switch (t.status) {
     case 'ok':
-      return { status: 'ok', message: plan.message };
+      return { status: 'ok', message: t.message };
     case 'skip':
-      return { status: 'skipped', message: plan.message };
+      return { status: 'skipped', message: t.message };
     case 'fail':
-      return { status: 'failed', message: plan.message };
+      return { status: 'failed', message: t.message };
     case 'change':
-      return dryRun ? { status: 'pending', message: plan.summary } : { status: 'changed', message: plan.summary };
+      return { status: 'pending', message: t.summary };
   }
 }
 
-/**
- * One host, start to end, on one connection: probe everything in one exec, plan, then (unless
- * dry run) run all steps in one exec, and probe again to prove each change converged.
- */
+/** Report a plan without acting: a dry run, or a host refused before any step. */
+function reportPlan(plan: HostPlan, emitTask: EmitTask, dryRun: boolean): HostOutcome {
+  const refusedBy = plan.tasks.find((t) => t.status === 'fail');
+  for (const t of plan.tasks) {
+    const p = plannedStatus(t);
+    if (t.status === 'change' && refusedBy && !dryRun) emitTask(t, 'skipped', `not applied: host refused at "${refusedBy.title}"`);
+    else emitTask(t, p.status, p.message);
+  }
+  return refusedBy ? { result: 'failed', message: `${refusedBy.title}: ${refusedBy.message}`, plan } : { result: 'ok', plan };
+}
+
+/** Probe, plan, and unless this is a dry run, apply what the plan says. */
 export async function runHost(
   conn: HostConnection,
   host: Host,
@@ -56,91 +88,92 @@ export async function runHost(
   opts: HostRunOptions,
   emit: EmitFn,
 ): Promise<HostOutcome> {
-  const backupDir = `${opts.backupRoot}/${opts.runId}`;
   emit({ type: 'phase', host: host.name, phase: 'probing' });
   const probed = await probeHost(conn, tasks, opts.commandTimeoutMs);
-  const plan = planHost({ host: host.name, tasks, params, facts: probed.facts, results: probed.results, backupDir });
-  const emitTask = (t: TaskPlan, status: TaskStatus, message?: string) =>
-    emit({
-      type: 'task',
-      host: host.name,
-      task: t.title,
-      index: t.index,
-      status,
-      ...(message ? { message } : {}),
-      ...(t.status === 'change' ? { summary: t.summary, diff: t.diff } : {}),
-    });
-
-  if (opts.dryRun || plan.verdict !== 'changes') {
-    const refusedBy = plan.tasks.find((t) => t.status === 'fail');
-    for (const t of plan.tasks) {
-      const f = finalStatus(t, true);
-      if (t.status === 'change' && refusedBy && !opts.dryRun) emitTask(t, 'skipped', `not applied: host refused at "${refusedBy.title}"`);
-      else emitTask(t, f.status, f.message);
-    }
-    return refusedBy
-      ? { result: 'failed', message: `${refusedBy.title}: ${refusedBy.message}`, plan }
-      : { result: 'ok', plan };
-  }
-  return applyPlan(conn, host, tasks, params, plan, opts, emitTask, emit);
+  const plan = planHost({ host: host.name, tasks, params, facts: probed.facts, results: probed.results, backupDir: backupDirOf(opts) });
+  if (opts.dryRun || plan.verdict !== 'changes') return reportPlan(plan, taskEmitter(host.name, emit), opts.dryRun);
+  return applyHostPlan(conn, host, tasks, params, plan, opts, emit);
 }
 
-async function applyPlan(
+/**
+ * Apply a plan made earlier (a plan file, or the plan a person just confirmed): probe again
+ * first, and refuse the host if anything the plan was decided from has changed since.
+ */
+export async function applySavedPlan(
+  conn: HostConnection,
+  host: Host,
+  plan: HostPlan,
+  params: ParamValues,
+  opts: HostRunOptions,
+  emit: EmitFn,
+): Promise<HostOutcome> {
+  const tasks: Task[] = plan.tasks.map((t) => ({ title: t.title, spec: t.spec }));
+  emit({ type: 'phase', host: host.name, phase: 'probing' });
+  const probed = await probeHost(conn, tasks, opts.commandTimeoutMs);
+  const drift = detectDrift(plan, probed.facts, probed.results);
+  const emitTask = taskEmitter(host.name, emit);
+  if (drift.length > 0) {
+    const report = drift.map((d) => `${d.what}:\n  planned against:\n${indent(d.planned)}\n  now:\n${indent(d.now)}`).join('\n');
+    for (const t of plan.tasks) {
+      if (t.status === 'change') emitTask(t, 'skipped', 'not applied: the host drifted since the plan was made');
+    }
+    emit({ type: 'drift', host: host.name, drift });
+    return { result: 'failed', message: `state changed since the plan was made; refusing to apply:\n${report}`, plan };
+  }
+  if (plan.verdict !== 'changes') return reportPlan(plan, emitTask, false);
+  return applyHostPlan(conn, host, tasks, params, plan, opts, emit);
+}
+
+const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
+const backupDirOf = (opts: HostRunOptions) => `${opts.backupRoot}/${opts.runId}`;
+
+/** Old runs' backups beyond `keep`, newest kept; run after a run that made a backup. */
+function pruneCommand(opts: HostRunOptions): string {
+  const root = quote(opts.backupRoot);
+  return `[ -d ${root} ] && ls -1t ${root} | tail -n +${opts.keepBackups + 1} | while IFS= read -r d; do rm -rf -- ${root}/"$d"; done; true`;
+}
+
+async function applyHostPlan(
   conn: HostConnection,
   host: Host,
   tasks: readonly Task[],
   params: ParamValues,
   plan: HostPlan,
   opts: HostRunOptions,
-  emitTask: (t: TaskPlan, status: TaskStatus, message?: string) => void,
   emit: EmitFn,
 ): Promise<HostOutcome> {
+  const emitTask = taskEmitter(host.name, emit);
   emit({ type: 'phase', host: host.name, phase: 'applying' });
   const changes = plan.tasks.filter((t): t is Extract<TaskPlan, { status: 'change' }> => t.status === 'change');
-  const nonce = newNonce();
-  const script = buildStepScript(
+  const { outcomes: outcome, execError, partialOutput } = await executeSteps(
+    conn,
     changes.map((t) => ({ index: t.index, commands: [...t.backup, ...t.commands] })),
-    nonce,
-  );
-  const parser = new StepStreamParser(nonce);
-  const outcome = new Map<number, { rc: number; output: string } | 'stopped'>();
-  let execError: Error | undefined;
-  try {
-    await conn.exec(script, {
+    {
       timeoutMs: opts.commandTimeoutMs * Math.max(1, changes.length),
-      keepStdinOpen: true,
-      onStdout: (chunk, channel) => {
-        for (const ev of parser.feed(chunk)) {
-          if (ev.type === 'ready') {
-            const go = !opts.stopRequested();
-            if (go) {
-              const t = plan.tasks[ev.index];
-              if (t) emit({ type: 'progress', host: host.name, task: t.title, index: ev.index });
-            }
-            channel.write(go ? 'go\n' : 'stop\n');
-          } else if (ev.type === 'end') {
-            outcome.set(ev.index, { rc: ev.rc, output: ev.output });
-          } else if (ev.type === 'stopped') {
-            outcome.set(ev.index, 'stopped');
-          } else if (ev.type === 'done') {
-            channel.end();
-          }
-        }
+      stopRequested: opts.stopRequested,
+      epilogue: pruneCommand(opts),
+      onStart: (index) => {
+        const t = plan.tasks[index];
+        if (t) emit({ type: 'progress', host: host.name, task: t.title, index });
       },
-    });
-  } catch (err) {
-    execError = err as Error;
-  }
+    },
+  );
 
-  // Re-probe: a step counts as changed only if the state it aimed for is now observed.
-  let verified: HostPlan | undefined;
+  // Re-probe: a step counts as changed only if its own decision on the new state is "ok".
+  const verified = new Map<number, TaskPlan>();
   let verifyError: Error | undefined;
-  const anyRan = [...outcome.values()].some((o) => o !== 'stopped' && o.rc === 0);
-  if (anyRan && !execError) {
+  const ran = changes.filter((t) => {
+    const o = outcome.get(t.index);
+    return o !== undefined && o !== 'stopped' && o.rc === 0;
+  });
+  if (ran.length > 0 && !execError) {
     emit({ type: 'phase', host: host.name, phase: 'verifying' });
     try {
       const again = await probeHost(conn, tasks, opts.commandTimeoutMs);
-      verified = planHost({ host: host.name, tasks, params, facts: again.facts, results: again.results, backupDir: `${opts.backupRoot}/${opts.runId}` });
+      for (const t of ran) {
+        const task = tasks[t.index]!;
+        verified.set(t.index, decideTask(task, t.index, { facts: again.facts, params, results: again.results, backupDir: backupDirOf(opts) }));
+      }
     } catch (err) {
       verifyError = err as Error;
     }
@@ -150,8 +183,8 @@ async function applyPlan(
   let stopped = false;
   for (const t of plan.tasks) {
     if (t.status !== 'change') {
-      const f = finalStatus(t, false);
-      emitTask(t, f.status, f.message);
+      const p = plannedStatus(t);
+      emitTask(t, p.status, p.message);
       continue;
     }
     const o = outcome.get(t.index);
@@ -161,9 +194,10 @@ async function applyPlan(
       stopped = true;
       emitTask(t, 'skipped', 'not run: interrupted');
     } else if (o === undefined) {
-      failure = `${t.title}: ${execError ? execError.message : 'step did not report back'}`;
-      const partial = parser.partialOutput.trim();
-      emitTask(t, 'failed', execError ? `${execError.message}${partial ? `; output so far: ${partial.slice(-500)}` : ''}` : 'step did not report back');
+      const partial = partialOutput.trim();
+      const why = execError ? execError.message : 'the step did not report back';
+      failure = `${t.title}: ${why}`;
+      emitTask(t, 'failed', `${why}${partial ? `; output so far: ${partial.slice(-500)}` : ''}`);
     } else if (o.rc !== 0) {
       failure = `${t.title}: exit ${o.rc}: ${lastLines(o.output)}`;
       emitTask(t, 'failed', `exit ${o.rc}: ${lastLines(o.output) || '(no output)'}`);
@@ -171,9 +205,9 @@ async function applyPlan(
       failure = `${t.title}: ran, but could not verify: ${verifyError.message}`;
       emitTask(t, 'failed', `ran, but could not verify: ${verifyError.message}`);
     } else {
-      const after = verified?.tasks[t.index];
-      if (after && after.status !== 'ok' && after.status !== 'skip') {
-        const why = after.status === 'change' ? `still to do: ${after.summary}` : after.message;
+      const after = verified.get(t.index);
+      if (after && after.status !== 'ok') {
+        const why = after.status === 'change' ? `still to do: ${after.summary}` : after.status === 'fail' ? after.message : after.status;
         failure = `${t.title}: did not converge (${why})`;
         emitTask(t, 'failed', `ran without error but did not converge: ${why}`);
       } else {

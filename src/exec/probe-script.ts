@@ -83,7 +83,7 @@ export interface StepRequest {
  * so an interrupt stops the host between steps (never in the middle of one) at the cost of
  * one pipelined round trip per step instead of a new channel per step.
  */
-export function buildStepScript(steps: readonly StepRequest[], nonce: string): string {
+export function buildStepScript(steps: readonly StepRequest[], nonce: string, epilogue?: string): string {
   const m = marker(nonce);
   const parts = [
     'LC_ALL=C; export LC_ALL',
@@ -98,6 +98,7 @@ export function buildStepScript(steps: readonly StepRequest[], nonce: string): s
       `[ "$kr_rc" -eq 0 ] || exit 0`,
     );
   }
+  if (epilogue) parts.push(`( ${epilogue}\n) </dev/null >/dev/null 2>&1`);
   parts.push(`printf '%s\\n' '${m}DONE'`);
   return parts.join('\n') + '\n';
 }

@@ -1,103 +1,156 @@
 import type { ParamValues, Task } from '../dsl/types.js';
 import type { Host } from '../inventory/types.js';
+import type { HostPlan } from '../plan/types.js';
 import { emptyRecap, type EmitFn, type HostRecap, type RunEvent } from '../report/events.js';
 import { HostConnection, HostUnreachableError, type HostKeyPolicy } from '../ssh/connection.js';
+import { splitBatches } from './batches.js';
 import { loadPrivateKeys } from './credentials.js';
-import { runHost, type HostOutcome } from './host-runner.js';
+import { applySavedPlan, runHost, type HostOutcome, type HostRunOptions } from './host-runner.js';
 import { forEachLimited } from './pool.js';
 
-export interface RunOptions {
+export interface ConnectionSettings {
+  forks: number;
+  hostKeys: HostKeyPolicy;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  /** Hosts per batch (--serial); all at once when undefined. */
+  batchSize?: number;
+  /** Failed + unreachable hosts tolerated before no new batch starts (--max-fail). */
+  maxFail?: number;
+  backupRoot?: string;
+  keepBackups?: number;
+  /** Set by the CLI's signal handler: no new host or step starts once it is set. */
+  interrupt?: { signal?: 'SIGINT' | 'SIGTERM' };
+}
+
+export interface RunOptions extends ConnectionSettings {
   runId: string;
   playbookName: string;
   tasks: readonly Task[];
   params: ParamValues;
   hosts: readonly Host[];
   dryRun: boolean;
-  forks: number;
-  hostKeys: HostKeyPolicy;
-  connectTimeoutMs: number;
-  commandTimeoutMs: number;
-  backupRoot?: string;
-  /** Set by the CLI's signal handler: no new host or step starts once it is set. */
-  interrupt?: { signal?: 'SIGINT' | 'SIGTERM' };
 }
+
+export type HostResult = HostOutcome | { result: 'unreachable'; message: string } | { result: 'not-started'; message: string };
 
 export interface RunSummary {
   runId: string;
   recap: Record<string, HostRecap>;
-  outcomes: Map<string, HostOutcome | { result: 'unreachable'; message: string }>;
+  outcomes: Map<string, HostResult>;
   interrupted?: 'SIGINT' | 'SIGTERM';
 }
 
 export const DEFAULT_BACKUP_ROOT = '/var/lib/kremedy/backups';
+export const DEFAULT_KEEP_BACKUPS = 20;
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export async function runPlaybook(opts: RunOptions, emit: EmitFn): Promise<RunSummary> {
+type HostWork = (conn: HostConnection, host: Host, opts: HostRunOptions, emit: EmitFn) => Promise<HostOutcome>;
+
+/**
+ * The executor: connections, parallelism, batches and the failure budget, around a per-host
+ * function. A host's failure never stops the others; only the failure budget stops new batches.
+ */
+export async function runOnHosts(
+  meta: { runId: string; playbookName: string; dryRun: boolean; params: ParamValues; hosts: readonly Host[] },
+  settings: ConnectionSettings,
+  work: HostWork,
+  emit: EmitFn,
+): Promise<RunSummary> {
   const started = Date.now();
-  const keys = loadPrivateKeys(opts.hosts);
-  const recap: Record<string, HostRecap> = Object.fromEntries(opts.hosts.map((h) => [h.name, emptyRecap()]));
+  const keys = loadPrivateKeys(meta.hosts);
+  const recap: Record<string, HostRecap> = Object.fromEntries(meta.hosts.map((h) => [h.name, emptyRecap()]));
   const outcomes: RunSummary['outcomes'] = new Map();
   const countingEmit: EmitFn = (ev: RunEvent) => {
-    if (ev.type === 'task') recap[ev.host]![ev.status === 'ok' ? 'ok' : ev.status]++;
+    if (ev.type === 'task') recap[ev.host]![ev.status]++;
     emit(ev);
   };
-  emit({ type: 'start', runId: opts.runId, playbook: opts.playbookName, dryRun: opts.dryRun, hosts: opts.hosts.map((h) => h.name), params: opts.params });
-  const stopRequested = () => opts.interrupt?.signal !== undefined;
+  emit({ type: 'start', runId: meta.runId, playbook: meta.playbookName, dryRun: meta.dryRun, hosts: meta.hosts.map((h) => h.name), params: meta.params });
+  const interrupted = () => settings.interrupt?.signal !== undefined;
+  const hostOpts: HostRunOptions = {
+    runId: meta.runId,
+    dryRun: meta.dryRun,
+    commandTimeoutMs: settings.commandTimeoutMs,
+    backupRoot: settings.backupRoot ?? DEFAULT_BACKUP_ROOT,
+    keepBackups: settings.keepBackups ?? DEFAULT_KEEP_BACKUPS,
+    stopRequested: interrupted,
+  };
 
-  const notStarted = await forEachLimited(
-    opts.hosts,
-    opts.forks,
-    async (host) => {
-      const t0 = Date.now();
-      countingEmit({ type: 'phase', host: host.name, phase: 'connecting' });
-      let conn: HostConnection | undefined;
-      try {
-        conn = await HostConnection.open({
-          host,
-          ...(host.privateKeyFile ? { privateKey: keys.get(host.privateKeyFile)! } : {}),
-          ...(process.env['SSH_AUTH_SOCK'] ? { agent: process.env['SSH_AUTH_SOCK'] } : {}),
-          hostKeys: opts.hostKeys,
-          connectTimeoutMs: opts.connectTimeoutMs,
-        });
-      } catch (err) {
-        const message = err instanceof HostUnreachableError ? err.message : String(err);
-        recap[host.name]!.unreachable = true;
-        outcomes.set(host.name, { result: 'unreachable', message });
-        countingEmit({ type: 'host', host: host.name, result: 'unreachable', message, durationMs: Date.now() - t0 });
-        return;
-      }
-      try {
-        const outcome = await runHost(
-          conn,
-          host,
-          opts.tasks,
-          opts.params,
-          { runId: opts.runId, dryRun: opts.dryRun, commandTimeoutMs: opts.commandTimeoutMs, backupRoot: opts.backupRoot ?? DEFAULT_BACKUP_ROOT, stopRequested },
-          countingEmit,
-        );
-        outcomes.set(host.name, outcome);
-        countingEmit({ type: 'host', host: host.name, result: outcome.result, ...(outcome.message ? { message: outcome.message } : {}), durationMs: Date.now() - t0 });
-      } catch (err) {
-        // Anything that escapes runHost (connection lost while probing, timeouts) fails this host only.
-        const message = (err as Error).message;
-        recap[host.name]!.failed++;
-        outcomes.set(host.name, { result: 'failed', message });
-        countingEmit({ type: 'host', host: host.name, result: 'failed', message, durationMs: Date.now() - t0 });
-      } finally {
-        conn.close();
-      }
-    },
-    stopRequested,
-  );
-  for (const host of notStarted) {
-    outcomes.set(host.name, { result: 'failed', message: 'not started: interrupted' });
-    countingEmit({ type: 'host', host: host.name, result: 'failed', message: 'not started: interrupted', durationMs: 0 });
+  const one = async (host: Host) => {
+    const t0 = Date.now();
+    countingEmit({ type: 'phase', host: host.name, phase: 'connecting' });
+    let conn: HostConnection;
+    try {
+      conn = await HostConnection.open({
+        host,
+        ...(host.privateKeyFile ? { privateKey: keys.get(host.privateKeyFile)! } : {}),
+        ...(process.env['SSH_AUTH_SOCK'] ? { agent: process.env['SSH_AUTH_SOCK'] } : {}),
+        hostKeys: settings.hostKeys,
+        connectTimeoutMs: settings.connectTimeoutMs,
+      });
+    } catch (err) {
+      const message = err instanceof HostUnreachableError ? err.message : String(err);
+      recap[host.name]!.unreachable = true;
+      outcomes.set(host.name, { result: 'unreachable', message });
+      countingEmit({ type: 'host', host: host.name, result: 'unreachable', message, durationMs: Date.now() - t0 });
+      return;
+    }
+    try {
+      const outcome = await work(conn, host, hostOpts, countingEmit);
+      outcomes.set(host.name, outcome);
+      // A host refused as a whole (drift, a missing backup) failed even if no single task did.
+      if (outcome.result === 'failed' && recap[host.name]!.failed === 0) recap[host.name]!.failed = 1;
+      countingEmit({ type: 'host', host: host.name, result: outcome.result, ...(outcome.message ? { message: outcome.message } : {}), durationMs: Date.now() - t0 });
+    } catch (err) {
+      // Anything that escapes the host's work (connection lost while probing, timeouts) fails this host only.
+      const message = (err as Error).message;
+      recap[host.name]!.failed++;
+      outcomes.set(host.name, { result: 'failed', message });
+      countingEmit({ type: 'host', host: host.name, result: 'failed', message, durationMs: Date.now() - t0 });
+    } finally {
+      conn.close();
+    }
+  };
+
+  const failures = () => [...outcomes.values()].filter((o) => o.result === 'failed' || o.result === 'unreachable').length;
+  const budgetSpent = () => settings.maxFail !== undefined && failures() > settings.maxFail;
+  const notStarted: Array<{ host: Host; why: string }> = [];
+  for (const batch of splitBatches(meta.hosts, settings.batchSize ?? Math.max(1, meta.hosts.length))) {
+    if (interrupted() || budgetSpent()) {
+      const why = interrupted() ? 'not started: interrupted' : `not started: failure budget spent (${failures()} failed or unreachable, --max-fail ${settings.maxFail})`;
+      notStarted.push(...batch.map((host) => ({ host, why })));
+      continue;
+    }
+    const skipped = await forEachLimited(batch, settings.forks, one, interrupted);
+    notStarted.push(...skipped.map((host) => ({ host, why: 'not started: interrupted' })));
   }
-  const interrupted = opts.interrupt?.signal;
-  emit({ type: 'recap', runId: opts.runId, hosts: recap, durationMs: Date.now() - started, ...(interrupted ? { interrupted } : {}) });
-  return { runId: opts.runId, recap, outcomes, ...(interrupted ? { interrupted } : {}) };
+  for (const { host, why } of notStarted) {
+    outcomes.set(host.name, { result: 'not-started', message: why });
+    countingEmit({ type: 'host', host: host.name, result: 'not-started', message: why, durationMs: 0 });
+  }
+  const signal = settings.interrupt?.signal;
+  emit({ type: 'recap', runId: meta.runId, hosts: recap, durationMs: Date.now() - started, ...(signal ? { interrupted: signal } : {}) });
+  return { runId: meta.runId, recap, outcomes, ...(signal ? { interrupted: signal } : {}) };
+}
+
+export function runPlaybook(opts: RunOptions, emit: EmitFn): Promise<RunSummary> {
+  return runOnHosts(opts, opts, (conn, host, hostOpts, e) => runHost(conn, host, opts.tasks, opts.params, hostOpts, e), emit);
+}
+
+/** Apply previously made host plans (a plan file, or a confirmed plan), refusing drifted hosts. */
+export function applyPlans(
+  meta: { runId: string; playbookName: string; params: ParamValues; hosts: readonly Host[] },
+  plans: ReadonlyMap<string, HostPlan>,
+  settings: ConnectionSettings,
+  emit: EmitFn,
+): Promise<RunSummary> {
+  return runOnHosts({ ...meta, dryRun: false }, settings, (conn, host, hostOpts, e) => {
+    const plan = plans.get(host.name);
+    if (!plan) return Promise.resolve({ result: 'failed', message: 'no plan for this host' });
+    return applySavedPlan(conn, host, plan, meta.params, hostOpts, e);
+  }, emit);
 }

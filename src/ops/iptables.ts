@@ -1,6 +1,6 @@
 import type { IptablesTable } from '../dsl/types.js';
 import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
-import { quote } from '../shell/quote.js';
+import { backupIptables } from './backup.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 
 export interface IptablesChain {
@@ -52,10 +52,6 @@ export function readIptablesState(table: IptablesTable, results: ReadonlyMap<str
   return { available: true, ...parseIptablesSave(r.stdout) };
 }
 
-export function iptablesBackup(table: IptablesTable, backupDir: string, stepId: string): string[] {
-  const file = `${backupDir}/${stepId}-iptables-${table}.rules`;
-  return [`umask 077; mkdir -p ${quote(backupDir)}`, `iptables-save -t ${table} > ${quote(file)}`];
-}
 
 export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
   probes: (spec) => [iptablesSaveProbe(spec.table)],
@@ -74,7 +70,7 @@ export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
       status: 'change',
       summary: `${spec.table}: flush ${state.rules.length} rule(s), delete ${userChains.length} user chain(s)`,
       diff,
-      backup: iptablesBackup(spec.table, ctx.backupDir, ctx.stepId),
+      backup: backupIptables(spec.table, ctx),
       commands: [`iptables -t ${spec.table} -F`, `iptables -t ${spec.table} -X`],
     };
   },
@@ -101,7 +97,7 @@ export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = 
       status: 'change',
       summary: `${spec.table}: set policy ${spec.policy} on ${wrong.map((c) => c.name).join(', ')}`,
       diff: wrong.map((c) => `- :${c.name} ${c.policy}\n+ :${c.name} ${spec.policy}`).join('\n'),
-      backup: iptablesBackup(spec.table, ctx.backupDir, ctx.stepId),
+      backup: backupIptables(spec.table, ctx),
       commands: wrong.map((c) => `iptables -t ${spec.table} -P ${c.name} ${spec.policy}`),
     };
   },

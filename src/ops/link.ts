@@ -1,4 +1,5 @@
 import { quote } from '../shell/quote.js';
+import { backupLink } from './backup.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 
 export interface LinkState {
@@ -24,21 +25,16 @@ export const linkAbsent: Operation<'link-absent', LinkState> = {
     const out = probeResult(results, `link:${spec.name}`).stdout.trim();
     if (out === NO_IP) throw new ProbeError('iproute2 (`ip`) is not installed: cannot see network links');
     if (out === ABSENT) return { present: false, details: '' };
-    return { present: true, details: out };
+    // Bridge timers tick every second: left in, they would make every plan look drifted.
+    return { present: true, details: out.replace(/\s\w+_timer\s+[\d.]+/g, '') };
   },
   decide(spec, state, ctx) {
     if (!state.present) return { status: 'ok', message: `link ${spec.name} is absent` };
-    const base = `${ctx.backupDir}/${ctx.stepId}-link-${spec.name}`;
     return {
       status: 'change',
       summary: `delete link ${spec.name}`,
       diff: state.details.split('\n').map((l) => `- ${l}`).join('\n'),
-      backup: [
-        `umask 077; mkdir -p ${quote(ctx.backupDir)}`,
-        // JSON where iproute2 supports it (undo recreates from it); text otherwise for the record.
-        `ip -d -j link show dev ${quote(spec.name)} > ${quote(base + '.json')} 2>/dev/null || ip -d link show dev ${quote(spec.name)} > ${quote(base + '.txt')}`,
-        `ip -j addr show dev ${quote(spec.name)} > ${quote(base + '.addr.json')} 2>/dev/null || true`,
-      ],
+      backup: backupLink(spec.name, ctx),
       commands: [`ip link set dev ${quote(spec.name)} down`, `ip link delete dev ${quote(spec.name)}`],
     };
   },

@@ -1,20 +1,14 @@
 import path from 'node:path';
 import { quote } from '../shell/quote.js';
-import { probeResult, type DecideContext, type Decision, type Operation } from './types.js';
+import { moveToBackup } from './backup.js';
+import { probeResult, type Decision, type Operation } from './types.js';
+
+export { moveToBackup };
 
 export interface PathState {
   kind: 'absent' | 'file' | 'directory' | 'symlink' | 'other';
   /** For directories, the entries below it (first 100), so the plan shows what goes. */
   entries: string[];
-}
-
-/** A removed path is moved under the run's backup directory, keeping its absolute layout. */
-export function moveToBackup(target: string, ctx: DecideContext): { backup: string[]; commands: string[] } {
-  const dest = `${ctx.backupDir}/files${target}`;
-  return {
-    backup: [`umask 077; mkdir -p ${quote(path.posix.dirname(dest))}`],
-    commands: [`mv -f ${quote(target)} ${quote(dest)}`],
-  };
 }
 
 export function pathProbeScript(p: string): string {

@@ -30,35 +30,54 @@ export interface PlanInput {
   fleet?: ReadonlyMap<string, Facts>;
 }
 
+export interface DecideInput {
+  facts: Facts;
+  params: ParamValues;
+  results: ReadonlyMap<string, ProbeResult>;
+  backupDir: string;
+  fleet?: ReadonlyMap<string, Facts>;
+}
+
+/** One task's decision from probe results, ignoring `when` (the caller knows it applies). */
+export function decideTask(task: Task, index: number, input: DecideInput): TaskPlan {
+  const base = { index, title: task.title, kind: task.spec.kind, spec: task.spec };
+  const ctx = { facts: input.facts, params: input.params, ...(input.fleet ? { fleet: input.fleet } : {}) };
+  const op = operationFor(task.spec.kind);
+  let state: unknown;
+  try {
+    state = op.state(task.spec as never, input.results);
+  } catch (err) {
+    if (err instanceof ProbeError) return { ...base, status: 'fail', message: `cannot see the current state: ${err.message}` };
+    throw err;
+  }
+  const decision = op.decide(task.spec as never, state, {
+    ...ctx,
+    task,
+    backupDir: input.backupDir,
+    stepId: String(index + 1).padStart(2, '0'),
+  });
+  switch (decision.status) {
+    case 'ok':
+      return { ...base, status: 'ok', message: decision.message, state };
+    case 'fail':
+      return { ...base, status: 'fail', message: decision.message, state };
+    case 'change':
+      return { ...base, status: 'change', summary: decision.summary, diff: decision.diff, backup: decision.backup, commands: decision.commands, state };
+  }
+}
+
 /** Pure: probe results in, decisions out. Never guesses: a probe it cannot read fails the task. */
 export function planHost(input: PlanInput): HostPlan {
   const tasks: TaskPlan[] = input.tasks.map((task, index) => {
-    const base = { index, title: task.title, kind: task.spec.kind, spec: task.spec };
     const ctx = { facts: input.facts, params: input.params, ...(input.fleet ? { fleet: input.fleet } : {}) };
-    if (task.when && !task.when.test(ctx)) return { ...base, status: 'skip', message: `only when ${task.when.describe}` };
-    const op = operationFor(task.spec.kind);
-    let state: unknown;
-    try {
-      state = op.state(task.spec as never, input.results);
-    } catch (err) {
-      if (err instanceof ProbeError) return { ...base, status: 'fail', message: `cannot see the current state: ${err.message}` };
-      throw err;
+    if (task.when && !task.when.test(ctx)) {
+      return { index, title: task.title, kind: task.spec.kind, spec: task.spec, status: 'skip', message: `only when ${task.when.describe}` };
     }
-    const decision = op.decide(task.spec as never, state, {
-      ...ctx,
-      task: task as Task,
-      backupDir: input.backupDir,
-      stepId: String(index + 1).padStart(2, '0'),
-    });
-    switch (decision.status) {
-      case 'ok':
-        return { ...base, status: 'ok', message: decision.message, state };
-      case 'fail':
-        return { ...base, status: 'fail', message: decision.message, state };
-      case 'change':
-        return { ...base, status: 'change', summary: decision.summary, diff: decision.diff, backup: decision.backup, commands: decision.commands, state };
-    }
+    return decideTask(task as Task, index, input);
   });
-  const verdict = tasks.some((t) => t.status === 'fail') ? 'refused' : tasks.some((t) => t.status === 'change') ? 'changes' : 'converged';
-  return { host: input.host, facts: input.facts, tasks, verdict };
+  return { host: input.host, facts: input.facts, tasks, verdict: verdictOf(tasks) };
+}
+
+export function verdictOf(tasks: readonly TaskPlan[]): HostPlan['verdict'] {
+  return tasks.some((t) => t.status === 'fail') ? 'refused' : tasks.some((t) => t.status === 'change') ? 'changes' : 'converged';
 }

@@ -24,7 +24,8 @@ export type RunEvent =
       summary?: string;
       diff?: string;
     }
-  | { type: 'host'; host: string; result: 'ok' | 'failed' | 'unreachable'; message?: string; durationMs: number }
+  | { type: 'drift'; host: string; drift: Array<{ what: string; planned: string; now: string }> }
+  | { type: 'host'; host: string; result: 'ok' | 'failed' | 'unreachable' | 'not-started'; message?: string; durationMs: number }
   | { type: 'recap'; runId: string; hosts: Record<string, HostRecap>; durationMs: number; interrupted?: 'SIGINT' | 'SIGTERM' };
 
 export type EmitFn = (event: RunEvent) => void;

@@ -1,10 +1,7 @@
-import { loadPrivateKeys } from '../../exec/credentials.js';
 import { probeHost } from '../../exec/host-runner.js';
 import { forEachLimited } from '../../exec/pool.js';
 import type { Facts } from '../../facts/types.js';
-import { HostConnection } from '../../ssh/connection.js';
-import { loadKnownHosts } from '../../ssh/known-hosts.js';
-import { defaultKnownHostsFile, openInventory } from '../common.js';
+import { prepareConnections } from '../connect.js';
 import { EXIT } from '../exit.js';
 
 export async function factsCommand(args: {
@@ -17,22 +14,11 @@ export async function factsCommand(args: {
   connectTimeout: number;
   timeout: number;
 }): Promise<number> {
-  const inv = await openInventory(args.inventory, process.stderr);
-  const { selectHosts } = await import('../../inventory/index.js');
-  const hosts = selectHosts(inv, args.hosts ?? 'all');
-  const keys = loadPrivateKeys(hosts);
-  const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
-  const knownHosts = await loadKnownHosts(knownHostsFile);
+  const { hosts, connect } = await prepareConnections(args);
   const results = new Map<string, { facts: Facts } | { error: string }>();
   await forEachLimited(hosts, args.forks, async (host) => {
     try {
-      const conn = await HostConnection.open({
-        host,
-        ...(host.privateKeyFile ? { privateKey: keys.get(host.privateKeyFile)! } : {}),
-        ...(process.env['SSH_AUTH_SOCK'] ? { agent: process.env['SSH_AUTH_SOCK'] } : {}),
-        hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts },
-        connectTimeoutMs: args.connectTimeout * 1000,
-      });
+      const conn = await connect(host);
       try {
         results.set(host.name, { facts: (await probeHost(conn, [], args.timeout * 1000)).facts });
       } finally {

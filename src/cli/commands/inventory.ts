@@ -11,7 +11,8 @@ export async function inventoryCommand(args: { inventory: string; hosts?: string
   const inv = await openInventory(args.inventory, process.stderr);
   const { selectHosts, renderGraph } = await import('../../inventory/index.js');
   if (args.graph) {
-    process.stdout.write(renderGraph(inv) + '\n');
+    // Like `ansible-inventory --graph GROUP`: --hosts names the group to start from.
+    process.stdout.write(renderGraph(inv, args.hosts ?? 'all') + '\n');
     return 0;
   }
   const hosts = selectHosts(inv, args.hosts ?? 'all');

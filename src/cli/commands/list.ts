@@ -20,7 +20,8 @@ export async function listCommand(args: { json: boolean }): Promise<number> {
       description: p.description,
       source: p.source ?? null,
       params: Object.fromEntries(
-        Object.entries(p.params).map(([k, s]) => [k, { ...s, ...('pattern' in s && s.pattern ? { pattern: String(s.pattern) } : {}) }]),
+        // RegExps (pattern, keyPattern, valuePattern, itemPattern) would serialise as {}.
+        Object.entries(p.params).map(([k, s]) => [k, Object.fromEntries(Object.entries(s).map(([f, v]) => [f, v instanceof RegExp ? String(v) : v]))]),
       ),
     }));
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -1,87 +1,82 @@
+import { createInterface } from 'node:readline/promises';
 import { InputError } from '../../errors.js';
-import { loadPlaybook } from '../../catalog.js';
-import { mergeExtraVars } from '../../params/extra-vars.js';
-import { resolveParams } from '../../params/validate.js';
-import { newRunId, runPlaybook } from '../../exec/run.js';
-import { loadKnownHosts } from '../../ssh/known-hosts.js';
-import { fanOut, type Reporter } from '../../report/reporter.js';
-import { jsonReporter } from '../../report/json.js';
-import { plainReporter } from '../../report/plain.js';
-import { defaultKnownHostsFile, openInventory } from '../common.js';
+import { applyPlans, newRunId, runPlaybook, type RunSummary } from '../../exec/run.js';
+import type { HostPlan } from '../../plan/types.js';
 import { exitCodeForRecap } from '../exit.js';
+import { writeRetryFile } from '../retry.js';
+import { connectionSettings, prepareHosts, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
 
-export interface RunArgs {
+export interface RunArgs extends ConnectionArgs {
   playbook: string;
-  hosts?: string;
-  inventory: string;
   dryRun: boolean;
   extraVars: string[];
-  forks: number;
-  json: boolean;
   diff: boolean;
-  knownHosts?: string;
-  trustNewHosts: boolean;
-  connectTimeout: number;
-  timeout: number;
+  yes: boolean;
 }
 
-export async function humanReporter(stream: NodeJS.WriteStream, diff: boolean): Promise<Reporter> {
-  const style = { color: Boolean(stream.isTTY) && !process.env['NO_COLOR'] };
-  if (stream.isTTY && !process.env['CI']) {
-    const { listrReporter } = await import('../../report/listr.js');
-    return listrReporter(stream, { style, diff });
+export function plansOf(summary: RunSummary): Map<string, HostPlan> {
+  const plans = new Map<string, HostPlan>();
+  for (const [host, o] of summary.outcomes) if ('plan' in o && o.plan) plans.set(host, o.plan);
+  return plans;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
   }
-  return plainReporter(stream, { style, diff });
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
-  // Everything that can be wrong with the input is found here, before any connection.
-  const pb = await loadPlaybook(args.playbook);
-  const params = resolveParams(pb.name, pb.params, mergeExtraVars(args.extraVars));
-  const tasks = pb.tasks(params);
+  const { playbook, params, tasks } = await preparePlaybook(args.playbook, args.extraVars);
   if (args.hosts === undefined && !args.dryRun) {
     throw new InputError('refusing to change every host without being told: pass --hosts PATTERN (--hosts all if you mean it), or --dry-run');
   }
-  const inv = await openInventory(args.inventory, process.stderr);
-  const { selectHosts } = await import('../../inventory/index.js');
-  const hosts = selectHosts(inv, args.hosts ?? 'all');
-  const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
-  const knownHosts = await loadKnownHosts(knownHostsFile);
-  if (!Number.isInteger(args.forks) || args.forks < 1) throw new InputError(`--forks must be a positive integer, got ${args.forks}`);
+  const { hosts } = await prepareHosts(args);
+  // A person at a terminal sees the plan and says yes before anything changes; pipelines
+  // (no terminal) never block on a prompt.
+  const interactive = !args.dryRun && !args.yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
 
-  const human = await humanReporter(args.json ? process.stderr : process.stdout, args.diff);
-  const reporter = args.json ? fanOut([jsonReporter(process.stdout), human]) : human;
-  const interrupt: { signal?: 'SIGINT' | 'SIGTERM' } = {};
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
-    if (interrupt.signal) return;
-    interrupt.signal = signal;
-    process.stderr.write(`\nkremedy: ${signal} received: finishing running steps, starting no new ones\n`);
-  };
-  const sigint = onSignal('SIGINT');
-  const sigterm = onSignal('SIGTERM');
-  process.on('SIGINT', sigint);
-  process.on('SIGTERM', sigterm);
-  try {
-    const summary = await runPlaybook(
-      {
-        runId: newRunId(),
-        playbookName: pb.name,
-        tasks,
-        params,
-        hosts,
-        dryRun: args.dryRun,
-        forks: args.forks,
-        hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts },
-        connectTimeoutMs: args.connectTimeout * 1000,
-        commandTimeoutMs: args.timeout * 1000,
-        interrupt,
-      },
+  return withInterrupts(async (interrupt) => {
+    const settings = await connectionSettings(args, hosts.length, interrupt);
+    const runId = newRunId();
+    const meta = { runId, playbookName: playbook.name, tasks, params, hosts };
+    if (!interactive) {
+      const reporter = await reporterFor(args);
+      const summary = await runPlaybook({ ...meta, ...settings, dryRun: args.dryRun }, (ev) => reporter.emit(ev));
+      await reporter.close();
+      if (!args.dryRun) reportRetry(playbook.name, summary);
+      return exitCodeForRecap(summary.recap, summary.interrupted);
+    }
+
+    const planReporter = await reporterFor({ json: args.json, diff: true });
+    const planned = await runPlaybook({ ...meta, ...settings, dryRun: true }, (ev) => planReporter.emit(ev));
+    await planReporter.close();
+    const plans = plansOf(planned);
+    const toChange = [...plans.values()].filter((p) => p.verdict === 'changes');
+    const planExit = exitCodeForRecap(planned.recap, planned.interrupted);
+    if (toChange.length === 0 || planned.interrupted) return planExit;
+    const steps = toChange.reduce((n, p) => n + p.tasks.filter((t) => t.status === 'change').length, 0);
+    if (!(await confirm(`\nApply ${steps} change(s) on ${toChange.length} host(s)? Only "yes" goes ahead: `))) {
+      process.stderr.write('kremedy: not applied: nothing was changed\n');
+      return 1;
+    }
+    const reporter = await reporterFor(args);
+    const applied = await applyPlans(
+      { runId, playbookName: playbook.name, params, hosts: hosts.filter((h) => toChange.some((p) => p.host === h.name)) },
+      plans,
+      settings,
       (ev) => reporter.emit(ev),
     );
     await reporter.close();
-    return exitCodeForRecap(summary.recap, summary.interrupted);
-  } finally {
-    process.off('SIGINT', sigint);
-    process.off('SIGTERM', sigterm);
-  }
+    reportRetry(playbook.name, applied);
+    return Math.max(planExit === 4 ? 4 : 0, exitCodeForRecap(applied.recap, applied.interrupted));
+  });
+}
+
+export function reportRetry(playbook: string, summary: RunSummary): void {
+  const file = writeRetryFile(playbook, summary);
+  if (file) process.stderr.write(`kremedy: hosts to retry written to ${file} (use --hosts @${file})\n`);
 }

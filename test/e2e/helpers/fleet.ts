@@ -81,14 +81,14 @@ export interface CliResult {
 }
 
 /** Run the built CLI against the fleet inventory and known_hosts (overridable via args). */
-export function kremedy(args: string[], opts: { env?: Record<string, string>; input?: string; fleetDefaults?: boolean } = {}): Promise<CliResult> {
+export function kremedy(args: string[], opts: { env?: Record<string, string>; input?: string; fleetDefaults?: boolean; cwd?: string } = {}): Promise<CliResult> {
   const defaults = opts.fleetDefaults === false ? [] : ['-i', INVENTORY, '--known-hosts', KNOWN_HOSTS];
   const sub = args[0];
   const takesConnection = sub === 'run' || sub === 'facts' || sub === 'plan' || sub === 'apply' || sub === 'doctor' || sub === 'undo' || sub === 'runs';
   const full = takesConnection ? [...args, ...defaults] : sub === 'inventory' && opts.fleetDefaults !== false ? [...args, '-i', INVENTORY] : args;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...full], {
-      cwd: REPO,
+      cwd: opts.cwd ?? REPO,
       env: { ...process.env, CI: 'true', NO_COLOR: '1', SSH_AUTH_SOCK: '', ...opts.env },
     });
     let stdout = '';

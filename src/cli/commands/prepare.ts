@@ -1,0 +1,96 @@
+import { loadPlaybook } from '../../catalog.js';
+import type { Playbook, ParamValues, Task } from '../../dsl/types.js';
+import { InputError } from '../../errors.js';
+import { resolveCount } from '../../exec/batches.js';
+import type { ConnectionSettings } from '../../exec/run.js';
+import type { Host, Inventory } from '../../inventory/types.js';
+import { mergeExtraVars } from '../../params/extra-vars.js';
+import { resolveParams } from '../../params/validate.js';
+import { fanOut, type Reporter } from '../../report/reporter.js';
+import { jsonReporter } from '../../report/json.js';
+import { plainReporter } from '../../report/plain.js';
+import { fileReporters, type ReportFileArgs } from '../../report/files.js';
+import { loadKnownHosts } from '../../ssh/known-hosts.js';
+import { defaultKnownHostsFile, openInventory } from '../common.js';
+
+export interface ConnectionArgs extends ReportFileArgs {
+  inventory: string;
+  hosts?: string;
+  forks: number;
+  json: boolean;
+  knownHosts?: string;
+  trustNewHosts: boolean;
+  connectTimeout: number;
+  timeout: number;
+  serial?: string;
+  maxFail?: string;
+  keep?: number;
+}
+
+/** Everything that can be wrong with the input is found here, before any connection. */
+export async function preparePlaybook(name: string, extraVars: readonly string[]): Promise<{ playbook: Playbook<any>; params: ParamValues; tasks: Task[] }> {
+  const playbook = await loadPlaybook(name);
+  const resolved = resolveParams(playbook.name, playbook.params, mergeExtraVars(extraVars));
+  const params = playbook.prepare ? await playbook.prepare(resolved) : resolved;
+  return { playbook, params, tasks: playbook.tasks(params) };
+}
+
+export async function prepareHosts(args: { inventory: string; hosts?: string }): Promise<{ inventory: Inventory; hosts: Host[] }> {
+  const inventory = await openInventory(args.inventory, process.stderr);
+  const { selectHosts } = await import('../../inventory/index.js');
+  return { inventory, hosts: selectHosts(inventory, args.hosts ?? 'all') };
+}
+
+export async function connectionSettings(args: ConnectionArgs, hostCount: number, interrupt: ConnectionSettings['interrupt']): Promise<ConnectionSettings> {
+  if (!Number.isInteger(args.forks) || args.forks < 1) throw new InputError(`--forks must be a positive integer, got ${args.forks}`);
+  if (!(args.connectTimeout > 0) || !(args.timeout > 0)) throw new InputError('--connect-timeout and --timeout must be positive numbers of seconds');
+  if (args.keep !== undefined && (!Number.isInteger(args.keep) || args.keep < 1)) throw new InputError(`--keep must be a positive integer, got ${args.keep}`);
+  const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
+  const knownHosts = await loadKnownHosts(knownHostsFile);
+  return {
+    forks: args.forks,
+    hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts },
+    connectTimeoutMs: args.connectTimeout * 1000,
+    commandTimeoutMs: args.timeout * 1000,
+    ...(args.serial !== undefined ? { batchSize: resolveCount('--serial', args.serial, hostCount, { allowZero: false }) } : {}),
+    ...(args.maxFail !== undefined ? { maxFail: resolveCount('--max-fail', args.maxFail, hostCount, { allowZero: true }) } : {}),
+    ...(args.keep !== undefined ? { keepBackups: args.keep } : {}),
+    ...(interrupt ? { interrupt } : {}),
+  };
+}
+
+export async function humanReporter(stream: NodeJS.WriteStream, diff: boolean): Promise<Reporter> {
+  const style = { color: Boolean(stream.isTTY) && !process.env['NO_COLOR'] };
+  if (stream.isTTY && !process.env['CI']) {
+    const { listrReporter } = await import('../../report/listr.js');
+    return listrReporter(stream, { style, diff });
+  }
+  return plainReporter(stream, { style, diff });
+}
+
+/** Human output on stdout (stderr when stdout carries JSON Lines), plus --junit/--report files. */
+export async function reporterFor(args: { json: boolean; diff?: boolean } & ReportFileArgs): Promise<Reporter> {
+  const human = await humanReporter(args.json ? process.stderr : process.stdout, args.diff ?? false);
+  const files = await fileReporters(args);
+  return fanOut([...(args.json ? [jsonReporter(process.stdout)] : []), human, ...files]);
+}
+
+/** SIGINT/SIGTERM: no new host or step starts; the running step finishes; exit 130/143. */
+export async function withInterrupts<T>(fn: (interrupt: { signal?: 'SIGINT' | 'SIGTERM' }) => Promise<T>): Promise<T> {
+  const interrupt: { signal?: 'SIGINT' | 'SIGTERM' } = {};
+  const handler = (signal: 'SIGINT' | 'SIGTERM') => () => {
+    if (interrupt.signal) return;
+    interrupt.signal = signal;
+    process.stderr.write(`\nkremedy: ${signal} received: finishing running steps, starting no new ones\n`);
+  };
+  const sigint = handler('SIGINT');
+  const sigterm = handler('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  try {
+    return await fn(interrupt);
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+  }
+}

@@ -1,0 +1,165 @@
+import path from 'node:path';
+import { quote } from '../shell/quote.js';
+import { MANIFEST } from '../ops/backup.js';
+
+export type ManifestEntry =
+  | { kind: 'iptables'; table: string; file: string }
+  | { kind: 'link'; name: string; file: string }
+  | { kind: 'moved' | 'copied'; path: string };
+
+export function parseManifest(text: string): ManifestEntry[] {
+  const out: ManifestEntry[] = [];
+  for (const line of text.split('\n')) {
+    const [kind, a, b] = line.split('\t');
+    if (kind === 'iptables' && a && b) out.push({ kind, table: a, file: b });
+    else if (kind === 'link' && a && b) out.push({ kind, name: a, file: b });
+    else if ((kind === 'moved' || kind === 'copied') && a?.startsWith('/')) out.push({ kind, path: a });
+  }
+  return out;
+}
+
+export interface RestoreStep {
+  title: string;
+  /** Shell commands; they print ALREADY and succeed when there is nothing to restore. */
+  commands: string[];
+}
+export const ALREADY = '#KR:ALREADY';
+
+const TABLE = /^(filter|nat|mangle|raw)$/;
+const NAME = /^[A-Za-z0-9_.:-]{1,15}$/;
+
+interface LinkJson {
+  ifname?: string;
+  mtu?: number;
+  address?: string;
+  flags?: string[];
+  linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> };
+}
+interface AddrJson {
+  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }>;
+}
+
+/** `ip link add` arguments for the kinds we can rebuild; undefined for the others. */
+export function linkCreateArgs(name: string, link: LinkJson): string | undefined {
+  const kind = link.linkinfo?.info_kind;
+  const data = link.linkinfo?.info_data ?? {};
+  const q = quote(name);
+  switch (kind) {
+    case 'bridge':
+    case 'dummy':
+      return `ip link add ${q} type ${kind}`;
+    case 'vxlan': {
+      const parts = [`ip link add ${q} type vxlan id ${Number(data['id'])}`];
+      if (typeof data['local'] === 'string') parts.push(`local ${quote(data['local'])}`);
+      if (typeof data['link'] === 'string') parts.push(`dev ${quote(data['link'])}`);
+      parts.push(`dstport ${Number(data['port'] ?? 8472)}`);
+      if (data['learning'] === false) parts.push('nolearning');
+      return parts.join(' ');
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Restore steps for one run's backup, from its manifest and the files it names. iptables
+ * tables come back from the earliest save of the run (the state before the run touched them);
+ * files and directories are copied back (the backup stays, so undo can be repeated).
+ */
+export function restoreSteps(dir: string, manifest: ManifestEntry[], files: ReadonlyMap<string, string>): { steps: RestoreStep[]; cannot: string[] } {
+  const steps: RestoreStep[] = [];
+  const cannot: string[] = [];
+  const seenTables = new Set<string>();
+  for (const e of manifest) {
+    if (e.kind !== 'iptables' || seenTables.has(e.table) || !TABLE.test(e.table)) continue;
+    seenTables.add(e.table);
+    const f = quote(`${dir}/${e.file}`);
+    steps.push({
+      title: `restore iptables ${e.table} from ${e.file}`,
+      commands: [
+        `if [ "$(iptables-save -t ${e.table} | grep -v '^#' | sed 's/ \\[[0-9]*:[0-9]*\\]$//')" = "$(grep -v '^#' ${f} | sed 's/ \\[[0-9]*:[0-9]*\\]$//')" ]; then echo '${ALREADY}'; exit 0; fi`,
+        `iptables-restore < ${f}`,
+      ],
+    });
+  }
+  for (const e of [...manifest].reverse()) {
+    if (e.kind === 'link') {
+      if (!NAME.test(e.name)) continue;
+      const raw = files.get(e.file);
+      let link: LinkJson | undefined;
+      try {
+        link = raw ? (JSON.parse(raw) as LinkJson[])[0] : undefined;
+      } catch {
+        link = undefined;
+      }
+      const create = link ? linkCreateArgs(e.name, link) : undefined;
+      if (!link || !create) {
+        cannot.push(`link ${e.name}: ${link ? `kind ${link.linkinfo?.info_kind ?? 'unknown'} cannot be recreated by kremedy` : `no JSON details in ${e.file} (iproute2 without -j)`}; details are in ${dir}/${e.file}`);
+        continue;
+      }
+      const q = quote(e.name);
+      const cmds = [`if ip link show dev ${q} >/dev/null 2>&1; then echo '${ALREADY}'; exit 0; fi`, create];
+      if (link.mtu) cmds.push(`ip link set dev ${q} mtu ${Number(link.mtu)}`);
+      if (link.address && /^[0-9a-f:]{17}$/.test(link.address)) cmds.push(`ip link set dev ${q} address ${link.address}`);
+      const addrRaw = files.get(`${e.file}.addr.json`);
+      try {
+        const addrs = addrRaw ? (JSON.parse(addrRaw) as AddrJson[]) : [];
+        for (const a of addrs[0]?.addr_info ?? []) {
+          if (a.family === 'inet' && a.local && a.prefixlen !== undefined) cmds.push(`ip addr add ${quote(`${a.local}/${a.prefixlen}`)} dev ${q}`);
+        }
+      } catch {
+        cannot.push(`link ${e.name}: addresses not restored (unreadable ${e.file}.addr.json)`);
+      }
+      if (link.flags?.includes('UP')) cmds.push(`ip link set dev ${q} up`);
+      steps.push({ title: `recreate ${link.linkinfo?.info_kind} link ${e.name}`, commands: cmds });
+    } else if (e.kind === 'moved' || e.kind === 'copied') {
+      const src = quote(`${dir}/files${e.path}`);
+      const dst = quote(e.path);
+      steps.push({
+        title: `restore ${e.path}`,
+        commands:
+          e.kind === 'moved'
+            ? [
+                `if [ -e ${dst} ] || [ -L ${dst} ]; then if diff -r ${src} ${dst} >/dev/null 2>&1; then echo '${ALREADY}'; exit 0; fi; echo "${e.path} exists and differs from the backup: not overwritten" >&2; exit 3; fi`,
+                `mkdir -p ${quote(path.posix.dirname(e.path))}`,
+                `cp -a ${src} ${dst}`,
+              ]
+            : [`if cmp -s ${src} ${dst}; then echo '${ALREADY}'; exit 0; fi`, `cp -p ${src} ${dst}.kremedy-undo`, `mv -f ${dst}.kremedy-undo ${dst}`],
+      });
+    }
+  }
+  return { steps, cannot };
+}
+
+/** One probe: does the run exist, its manifest, and the JSON files undo reads. */
+export function backupProbeScript(dir: string): string {
+  const d = quote(dir);
+  return (
+    `if [ ! -f ${d}/${MANIFEST} ]; then echo '#KR:NO-RUN'; exit 0; fi; echo '#KR:MANIFEST'; cat ${d}/${MANIFEST}; ` +
+    `for f in ${d}/*.json; do [ -f "$f" ] || continue; printf '#KR:FILE %s\\n' "$(basename "$f")"; cat "$f"; echo; done`
+  );
+}
+
+export function parseBackupProbe(stdout: string): { exists: boolean; manifest: ManifestEntry[]; files: Map<string, string> } {
+  if (stdout.trim() === '#KR:NO-RUN') return { exists: false, manifest: [], files: new Map() };
+  const files = new Map<string, string>();
+  let manifestText = '';
+  let current: string | undefined;
+  let buf: string[] = [];
+  const flush = () => {
+    if (current === '#MANIFEST') manifestText = buf.join('\n');
+    else if (current) files.set(current, buf.join('\n'));
+    buf = [];
+  };
+  for (const line of stdout.split('\n')) {
+    if (line === '#KR:MANIFEST') {
+      flush();
+      current = '#MANIFEST';
+    } else if (line.startsWith('#KR:FILE ')) {
+      flush();
+      current = line.slice('#KR:FILE '.length);
+    } else buf.push(line);
+  }
+  flush();
+  return { exists: true, manifest: parseManifest(manifestText), files };
+}
