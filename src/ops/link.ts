@@ -33,9 +33,38 @@ export const linkAbsent: Operation<'link-absent', LinkState> = {
     return {
       status: 'change',
       summary: `delete link ${spec.name}`,
-      diff: state.details.split('\n').map((l) => `- ${l}`).join('\n'),
+      diff: summariseLink(spec.name, state.details).map((l) => `- ${l}`).join('\n'),
       backup: backupLink(spec.name, ctx),
       commands: [`ip link set dev ${quote(spec.name)} down`, `ip link delete dev ${quote(spec.name)}`],
     };
   },
 };
+
+// The words of `ip -d link show` worth reviewing; the full record goes to the backup.
+const KIND_WORDS: Record<string, string[]> = {
+  vxlan: ['id', 'local', 'dev', 'dstport', 'group', 'remote'],
+  bridge: [],
+  veth: [],
+  dummy: [],
+};
+
+/** A few readable lines per link: kind and identity, MTU and state, addresses. */
+export function summariseLink(name: string, details: string): string[] {
+  const lines = details.split('\n').map((l) => l.trim());
+  const head = lines[0] ?? '';
+  const flags = /<([^>]*)>/.exec(head)?.[1] ?? '';
+  const mtu = /\bmtu (\d+)/.exec(head)?.[1];
+  const kindLine = lines.find((l) => Object.keys(KIND_WORDS).some((k) => l.startsWith(`${k} `) || l === k));
+  const kind = kindLine?.split(/\s+/)[0];
+  const words = kindLine?.split(/\s+/) ?? [];
+  const wanted = kind ? KIND_WORDS[kind] ?? [] : [];
+  const attrs = wanted.flatMap((w) => {
+    const i = words.indexOf(w);
+    return i >= 0 && words[i + 1] ? [`${w} ${words[i + 1]}`] : [];
+  });
+  const addrs = lines.flatMap((l) => {
+    const m = /\binet6? (\S+)/.exec(l);
+    return m && !l.startsWith('link/') ? [`address ${m[1]}`] : [];
+  });
+  return [`link ${name}: ${kind ?? 'unknown kind'}${attrs.length ? ` (${attrs.join(', ')})` : ''}, mtu ${mtu ?? '?'}, ${flags.includes('UP') ? 'up' : 'down'}`, ...addrs];
+}
