@@ -2,7 +2,7 @@ import { loadPlaybook } from '../../catalog.js';
 import type { Playbook, ParamValues, Task } from '../../dsl/types.js';
 import { InputError } from '../../errors.js';
 import { resolveCount } from '../../exec/batches.js';
-import type { ConnectionSettings } from '../../exec/run.js';
+import type { ConnectionSettings, Interrupt } from '../../exec/run.js';
 import type { Host, Inventory } from '../../inventory/types.js';
 import { mergeExtraVars } from '../../params/extra-vars.js';
 import { resolveParams } from '../../params/validate.js';
@@ -75,13 +75,24 @@ export async function reporterFor(args: { json: boolean; diff?: boolean } & Repo
   return fanOut([...(args.json ? [jsonReporter(process.stdout)] : []), human, ...files]);
 }
 
-/** SIGINT/SIGTERM: no new host or step starts; the running step finishes; exit 130/143. */
-export async function withInterrupts<T>(fn: (interrupt: { signal?: 'SIGINT' | 'SIGTERM' }) => Promise<T>): Promise<T> {
-  const interrupt: { signal?: 'SIGINT' | 'SIGTERM' } = {};
+/**
+ * SIGINT/SIGTERM: no new host or step starts; the running step finishes; exit 130/143.
+ * A second signal is the escape hatch for a step that hangs: exit at once, naming the hosts
+ * left mid-step (their step carries on or dies with the connection; files are only ever
+ * replaced by an atomic rename, so none is left half-written).
+ */
+export async function withInterrupts<T>(fn: (interrupt: Interrupt) => Promise<T>): Promise<T> {
+  const interrupt: Interrupt = { active: new Set() };
   const handler = (signal: 'SIGINT' | 'SIGTERM') => () => {
-    if (interrupt.signal) return;
+    if (interrupt.signal) {
+      const left = [...(interrupt.active ?? [])].sort();
+      process.stderr.write(
+        `\nkremedy: second ${signal}: exiting now; ${left.length ? `left mid-step on: ${left.join(', ')} (check them with \`kremedy runs\` and re-run)` : 'no host was mid-step'}\n`,
+      );
+      process.exit(interrupt.signal === 'SIGINT' ? 130 : 143);
+    }
     interrupt.signal = signal;
-    process.stderr.write(`\nkremedy: ${signal} received: finishing running steps, starting no new ones\n`);
+    process.stderr.write(`\nkremedy: ${signal} received: finishing running steps, starting no new ones (send it again to exit at once)\n`);
   };
   const sigint = handler('SIGINT');
   const sigterm = handler('SIGTERM');

@@ -1,0 +1,40 @@
+// One probe round per host: facts and every enabled check's probes in a single exec, with the
+// host clock read first and last so clock skew can be measured (see clock-skew.ts).
+import { buildProbeScript, newNonce, parseProbeOutput, type ProbeRequest } from '../exec/probe-script.js';
+import { FACT_PROBES, factsFrom } from '../facts/gather.js';
+import { CommandAbortedError, type HostConnection } from '../ssh/connection.js';
+import type { ClockSample, HostCheck, HostProbe } from './types.js';
+
+const CLOCK_START: ProbeRequest = { id: 'doctor:clock-start', script: 'date +%s.%N' };
+
+/** The probes to send: clock first, facts last (fact:clock is the last one), the checks' in between, deduplicated. */
+export function doctorProbes(checks: readonly HostCheck[]): ProbeRequest[] {
+  const seen = new Map<string, ProbeRequest>();
+  for (const p of [CLOCK_START, ...checks.flatMap((c) => c.probes), ...FACT_PROBES]) if (!seen.has(p.id)) seen.set(p.id, p);
+  return [...seen.values()];
+}
+
+export async function probeForDoctor(
+  conn: HostConnection,
+  checks: readonly HostCheck[],
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<{ probe: HostProbe; clock: ClockSample }> {
+  const probes = doctorProbes(checks);
+  const nonce = newNonce();
+  const script = buildProbeScript(probes, nonce);
+  const localBefore = now() / 1000;
+  const res = await conn.exec(script, { timeoutMs });
+  const localAfter = now() / 1000;
+  const results = parseProbeOutput(res.stdout, nonce, probes);
+  if (results.size < probes.length) {
+    const why = res.stderr.trim() || `exit ${res.code}`;
+    throw new CommandAbortedError(`probing stopped early on ${conn.host.name}: ${why.split('\n').slice(-3).join(' ')}`);
+  }
+  const facts = factsFrom(results);
+  const hostStart = Number.parseFloat(results.get(CLOCK_START.id)?.stdout.trim() ?? '');
+  return {
+    probe: { host: conn.host.name, facts, results },
+    clock: { host: conn.host.name, localBefore, localAfter, hostStart, hostEnd: facts.clock },
+  };
+}
