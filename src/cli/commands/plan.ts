@@ -19,7 +19,7 @@ export async function planCommand(args: PlanArgs): Promise<number> {
   const { inventory, hosts } = await prepareHosts(args);
   return withInterrupts(async (interrupt) => {
     const settings = await connectionSettings(args, hosts.length, interrupt);
-    const reporter = await reporterFor({ json: args.json, diff: true });
+    const reporter = await reporterFor({ ...args, diff: true }); // --junit/--report included
     const runId = newRunId();
     const summary = await runPlaybook({ runId, playbookName: playbook.name, tasks, params, hosts, dryRun: true, ...settings }, (ev) => reporter.emit(ev));
     await reporter.close();
