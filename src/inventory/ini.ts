@@ -2,6 +2,7 @@
 // `[group:children]`, `[group:vars]`, hosts before the first section in `ungrouped`, host lines
 // split like shlex (quotes, `#` comments), values read as Python literals, host ranges.
 
+import { splitShellWords } from '../util/shell-words.js';
 import type { Inventory } from './types.js';
 import { InventoryBuilder, groupNameProblem, parseHostEntry, type Fail, type Loc } from './load.js';
 
@@ -110,56 +111,7 @@ export function parseIniInventory(text: string, file: string): Inventory {
 
 /** Splits a line like Python's shlex.split(line, comments=True) (POSIX mode). */
 export function shlexSplit(s: string): string[] {
-  const tokens: string[] = [];
-  let cur = '';
-  let inToken = false;
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i]!;
-    if (/\s/.test(c)) {
-      if (inToken) tokens.push(cur);
-      cur = '';
-      inToken = false;
-      i++;
-    } else if (c === '#') {
-      break;
-    } else if (c === "'") {
-      const end = s.indexOf("'", i + 1);
-      if (end < 0) throw new Error('no closing quotation');
-      cur += s.slice(i + 1, end);
-      inToken = true;
-      i = end + 1;
-    } else if (c === '"') {
-      inToken = true;
-      i++;
-      for (;;) {
-        if (i >= s.length) throw new Error('no closing quotation');
-        const ch = s[i]!;
-        if (ch === '"') {
-          i++;
-          break;
-        }
-        if (ch === '\\' && i + 1 < s.length && '\\"$`\n'.includes(s[i + 1]!)) {
-          cur += s[i + 1];
-          i += 2;
-        } else {
-          cur += ch;
-          i++;
-        }
-      }
-    } else if (c === '\\') {
-      if (i + 1 >= s.length) throw new Error('no escaped character');
-      cur += s[i + 1];
-      inToken = true;
-      i += 2;
-    } else {
-      cur += c;
-      inToken = true;
-      i++;
-    }
-  }
-  if (inToken) tokens.push(cur);
-  return tokens;
+  return splitShellWords(s, { comments: true });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,58 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument, LineCounter } from 'yaml';
 import { FileInputError, InputError } from '../errors.js';
+import { splitShellWords } from '../util/shell-words.js';
 
-/** Split a string into words like a POSIX shell would (quotes and backslashes), without expansion. */
+/** `-e` words: split like a POSIX shell would (quotes and backslashes), without expansion. */
 export function shellWords(input: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let i = 0;
-  while (i < input.length) {
-    const c = input[i]!;
-    if (c === "'") {
-      const end = input.indexOf("'", i + 1);
-      if (end < 0) throw new InputError(`unterminated single quote in ${JSON.stringify(input)}`);
-      cur += input.slice(i + 1, end);
-      inWord = true;
-      i = end + 1;
-    } else if (c === '"') {
-      i++;
-      let closed = false;
-      while (i < input.length) {
-        const d = input[i]!;
-        if (d === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        if (d === '\\' && i + 1 < input.length && '"\\$`'.includes(input[i + 1]!)) {
-          cur += input[i + 1];
-          i += 2;
-        } else {
-          cur += d;
-          i++;
-        }
-      }
-      if (!closed) throw new InputError(`unterminated double quote in ${JSON.stringify(input)}`);
-      inWord = true;
-    } else if (c === '\\' && i + 1 < input.length) {
-      cur += input[i + 1];
-      inWord = true;
-      i += 2;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-      i++;
-    } else {
-      cur += c;
-      inWord = true;
-      i++;
-    }
+  try {
+    return splitShellWords(input);
+  } catch (err) {
+    throw new InputError(`cannot split ${JSON.stringify(input)} into words: ${(err as Error).message}`);
   }
-  if (inWord) words.push(cur);
-  return words;
 }
 
 function readVarsFile(file: string): Record<string, unknown> {

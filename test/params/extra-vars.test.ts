@@ -29,7 +29,7 @@ test('-e errors are clear input errors', (t) => {
   t.throws(() => parseExtraVars('novalue'), { instanceOf: InputError, message: /expected key=value/ });
   t.throws(() => parseExtraVars('{"a":'), { instanceOf: InputError, message: /invalid JSON/ });
   t.throws(() => parseExtraVars('[1,2]x'), { instanceOf: InputError });
-  t.throws(() => parseExtraVars("a='open"), { instanceOf: InputError, message: /unterminated/ });
+  t.throws(() => parseExtraVars("a='open"), { instanceOf: InputError, message: /no closing quotation/ });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kr-ev-'));
   writeFileSync(path.join(dir, 'bad.yml'), 'a: [1,\n');
   t.throws(() => parseExtraVars(`@${dir}/bad.yml`), { instanceOf: InputError, message: /bad\.yml:\d+:\d+/ });

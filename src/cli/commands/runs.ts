@@ -1,9 +1,8 @@
-import { loadPrivateKeys } from '../../exec/credentials.js';
 import { forEachLimited } from '../../exec/pool.js';
 import { DEFAULT_BACKUP_ROOT } from '../../exec/run.js';
-import { HostConnection } from '../../ssh/connection.js';
 import { EXIT } from '../exit.js';
-import { connectionSettings, prepareHosts, type ConnectionArgs } from './prepare.js';
+import { prepareConnections } from '../connect.js';
+import type { ConnectionArgs } from './prepare.js';
 
 interface RunInfo {
   runId: string;
@@ -13,24 +12,16 @@ interface RunInfo {
 
 /** `kremedy runs`: the backups kept on each host, newest first (what `undo` can restore). */
 export async function runsCommand(args: ConnectionArgs): Promise<number> {
-  const { hosts } = await prepareHosts(args);
-  const settings = await connectionSettings(args, hosts.length, undefined);
-  const keys = loadPrivateKeys(hosts);
+  const { hosts, connect } = await prepareConnections(args);
   const out = new Map<string, RunInfo[] | { error: string }>();
   const script =
     `cd ${DEFAULT_BACKUP_ROOT} 2>/dev/null || exit 0; for d in $(ls -1t); do [ -d "$d" ] || continue; ` +
     `printf '%s\\t%s\\t%s\\n' "$d" "$(wc -l < "$d/MANIFEST" 2>/dev/null || echo 0)" "$(du -sk "$d" | cut -f1)"; done`;
-  await forEachLimited(hosts, settings.forks, async (host) => {
+  await forEachLimited(hosts, args.forks, async (host) => {
     try {
-      const conn = await HostConnection.open({
-        host,
-        ...(host.privateKeyFile ? { privateKey: keys.get(host.privateKeyFile)! } : {}),
-        ...(process.env['SSH_AUTH_SOCK'] ? { agent: process.env['SSH_AUTH_SOCK'] } : {}),
-        hostKeys: settings.hostKeys,
-        connectTimeoutMs: settings.connectTimeoutMs,
-      });
+      const conn = await connect(host);
       try {
-        const res = await conn.exec(script, { timeoutMs: settings.commandTimeoutMs });
+        const res = await conn.exec(script, { timeoutMs: args.timeout * 1000 });
         out.set(
           host.name,
           res.stdout.split('\n').filter(Boolean).map((l) => {
