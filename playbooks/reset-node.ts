@@ -1,4 +1,5 @@
 import { files, gate, iptables, link, note, param, playbook, when, type TaskContext } from '../src/index.js';
+import { kernelGate } from '../src/kernel/gate.js';
 
 type Cni = 'flannel' | 'kube-router' | 'auto';
 interface Params extends Record<string, unknown> {
@@ -33,6 +34,9 @@ export default playbook<Params>({
         ? { refuse: `both flannel and kube-router state found (${ctx.facts.cni.evidence}); pass -e cni=flannel or -e cni=kube-router` }
         : { pass: 'one CNI or none' },
     ),
+    // Before anything changes: a kube-router node on a kernel that panics under it (field note
+    // 系统内核恐慌) is not worth resetting for a redeploy; upgrade the kernel first.
+    kernelGate<Params>({ cni: 'kube-router', when: isKubeRouter }),
     // Policies go to ACCEPT before any flush: flushing a chain whose policy is DROP would cut
     // this very SSH session (kube-router nodes often have INPUT DROP).
     iptables.policy<Params>('filter', 'all', 'ACCEPT'),

@@ -58,6 +58,12 @@ export const iptables = {
       ...opts,
     };
   },
+  /** A user chain that holds an unconditional DROP goes back to a single RETURN rule. */
+  chainReturn<P extends ParamValues>(table: IptablesTable, chain: string, opts: { when?: Condition<P> } = {}): Task<P> {
+    assertTable(table);
+    if (!CHAIN_NAME.test(chain) || BUILTIN_CHAINS[table].includes(chain)) throw new InputError(`"${chain}" is not a user chain name`);
+    return { title: `iptables ${table}: ${chain} returns instead of dropping`, spec: { kind: 'iptables-chain-return', table, chain }, ...opts };
+  },
 };
 
 export const link = {
@@ -84,6 +90,85 @@ export const files = {
       spec: { kind: 'glob-absent', dir, glob, ...(keep ? { keep } : {}) },
       ...rest,
     };
+  },
+  /**
+   * Make sure a regular file exists: with exactly `content`, or (with `valid` + `generator`)
+   * with a line matching `valid`, generated on the host when missing. Written atomically.
+   */
+  present<P extends ParamValues>(
+    p: string,
+    opts: { mode?: string; content?: string; valid?: string; generator?: string; preview?: string; daemonReload?: boolean; when?: Condition<P>; title?: string },
+  ): Task<P> {
+    assertAbsolutePath(p);
+    const { when: cond, title, mode = '0644', ...rest } = opts;
+    if (!/^0?[0-7]{3}$/.test(mode)) throw new InputError(`invalid file mode ${JSON.stringify(mode)}`);
+    if (rest.content === undefined && (rest.valid === undefined || rest.generator === undefined)) {
+      throw new InputError(`files.present(${p}): give content, or valid and generator`);
+    }
+    if (rest.valid !== undefined) new RegExp(rest.valid); // a bad pattern fails here, not on a host
+    return { title: title ?? `${p} present`, spec: { kind: 'file-present', path: p, mode, ...rest }, ...(cond ? { when: cond } : {}) };
+  },
+};
+
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+._-]{0,127}$/;
+const UNIT_NAME = /^[A-Za-z0-9:_.@-]{1,200}\.(service|socket|timer|target|mount|path)$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+export const packages = {
+  /** Make sure a package is installed: apt-get on the debian family, dnf/yum on the rhel family. */
+  present<P extends ParamValues>(names: { debian: string; rhel: string }, opts: { when?: Condition<P> } = {}): Task<P> {
+    for (const n of [names.debian, names.rhel]) if (!PACKAGE_NAME.test(n)) throw new InputError(`invalid package name ${JSON.stringify(n)}`);
+    const title = names.debian === names.rhel ? `package ${names.debian} installed` : `package ${names.debian} / ${names.rhel} installed`;
+    return { title, spec: { kind: 'package-present', packages: { ...names } }, ...opts };
+  },
+};
+
+export const services = {
+  /** A systemd unit enabled and running; when it cannot start, the step fails with its journal. */
+  running<P extends ParamValues>(unit: string, opts: { when?: Condition<P> } = {}): Task<P> {
+    if (!UNIT_NAME.test(unit)) throw new InputError(`invalid systemd unit name ${JSON.stringify(unit)}`);
+    return { title: `${unit} enabled and active`, spec: { kind: 'service', unit, active: true }, ...opts };
+  },
+  /** A systemd unit enabled (started at boot), not started now. */
+  enabled<P extends ParamValues>(unit: string, opts: { when?: Condition<P> } = {}): Task<P> {
+    if (!UNIT_NAME.test(unit)) throw new InputError(`invalid systemd unit name ${JSON.stringify(unit)}`);
+    return { title: `${unit} enabled`, spec: { kind: 'service', unit, active: false }, ...opts };
+  },
+};
+
+export const hosts = {
+  /**
+   * A kremedy-managed block of `IP NAME` lines in /etc/hosts (state absent removes only the
+   * block). Names and addresses are validated here, so the block can hold nothing else.
+   */
+  block<P extends ParamValues>(marker: string, pins: Record<string, string>, state: 'present' | 'absent', opts: { when?: Condition<P>; path?: string } = {}): Task<P> {
+    if (!/^[A-Za-z0-9 _.-]{1,64}$/.test(marker)) throw new InputError(`invalid block marker ${JSON.stringify(marker)}`);
+    const path = opts.path ?? '/etc/hosts';
+    assertAbsolutePath(path);
+    const lines = Object.entries(pins)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, ip]) => {
+        if (!HOSTNAME.test(name)) throw new InputError(`invalid host name ${JSON.stringify(name)}`);
+        if (!IPV4.test(ip)) throw new InputError(`invalid IPv4 address ${JSON.stringify(ip)} for ${name}`);
+        return `${ip} ${name}`;
+      });
+    if (state === 'present' && lines.length === 0) throw new InputError('nothing to pin: the block would be empty');
+    return {
+      title: state === 'present' ? `${path}: ${marker} block pins ${Object.keys(pins).sort().join(', ')}` : `${path}: no ${marker} block`,
+      spec: { kind: 'hosts-block', path, marker, lines, state },
+      ...(opts.when ? { when: opts.when } : {}),
+    };
+  },
+};
+
+export const sysfs = {
+  /** A kernel setting under /sys with this value selected (`always madvise [never]`). */
+  value<P extends ParamValues>(p: string, value: string, opts: { when?: Condition<P> } = {}): Task<P> {
+    assertAbsolutePath(p);
+    if (!p.startsWith('/sys/') || !/^[A-Za-z0-9_./-]+$/.test(p)) throw new InputError(`not a /sys path: ${JSON.stringify(p)}`);
+    if (!/^[A-Za-z0-9_.+-]{1,64}$/.test(value)) throw new InputError(`invalid sysfs value ${JSON.stringify(value)}`);
+    return { title: `${p} = ${value}`, spec: { kind: 'sysfs-value', path: p, value }, ...opts };
   },
 };
 
@@ -123,6 +208,7 @@ export function playbook<P extends ParamValues>(def: {
   description: string;
   source?: string;
   params?: ParamSpecs;
+  prepare?(params: P): Promise<P>;
   tasks(params: P): Task<P>[];
 }): Playbook<P> {
   return { params: {}, ...def };

@@ -15,7 +15,25 @@ export type TaskSpec =
   | { kind: 'path-absent'; path: string }
   | { kind: 'glob-absent'; dir: string; glob: string; keep?: string[] }
   | { kind: 'gate'; id: string }
-  | { kind: 'note'; id: string };
+  | { kind: 'note'; id: string }
+  | { kind: 'iptables-chain-return'; table: IptablesTable; chain: string }
+  | { kind: 'package-present'; packages: { debian: string; rhel: string } }
+  | {
+      kind: 'file-present';
+      path: string;
+      mode: string;
+      /** Exact content wanted; or, without it, a line matching `valid` (an ERE that JS reads alike). */
+      content?: string;
+      valid?: string;
+      /** sh that prints the content when the file is missing or invalid (with `valid`). */
+      generator?: string;
+      /** What the plan shows for generated content. */
+      preview?: string;
+      daemonReload?: boolean;
+    }
+  | { kind: 'service'; unit: string; active: boolean }
+  | { kind: 'hosts-block'; path: string; marker: string; lines: string[]; state: 'present' | 'absent' }
+  | { kind: 'sysfs-value'; path: string; value: string };
 
 export type TaskKind = TaskSpec['kind'];
 export type SpecOf<K extends TaskKind> = Extract<TaskSpec, { kind: K }>;
@@ -53,6 +71,11 @@ export interface Playbook<P extends ParamValues = ParamValues> {
   params: ParamSpecs;
   /** Which field note this playbook comes from, shown by `kremedy list`. */
   source?: string;
+  /**
+   * Runs once on the machine that runs kremedy, after the parameters are validated and before
+   * any host is touched: fills in parameters that need I/O (pin-registry-hosts resolves names).
+   */
+  prepare?(params: P): Promise<P>;
   tasks(params: P): Task<P>[];
 }
 

@@ -3,6 +3,12 @@ import { gate, note } from './gate.js';
 import { iptablesFlush, iptablesPolicy } from './iptables.js';
 import { linkAbsent } from './link.js';
 import { globAbsent, pathAbsent } from './path.js';
+import { filePresent } from './file.js';
+import { hostsBlock } from './hosts-block.js';
+import { iptablesChainReturn } from './iptables-chain.js';
+import { packagePresent } from './package.js';
+import { service } from './service.js';
+import { sysfsValue } from './sysfs.js';
 import type { Operation } from './types.js';
 
 type Registry = { [K in TaskKind]: Operation<K, any> };
@@ -16,6 +22,12 @@ export const OPERATIONS: Registry = {
   'glob-absent': globAbsent,
   gate,
   note,
+  'iptables-chain-return': iptablesChainReturn,
+  'package-present': packagePresent,
+  'file-present': filePresent,
+  service,
+  'hosts-block': hostsBlock,
+  'sysfs-value': sysfsValue,
 };
 
 export function operationFor<K extends TaskKind>(kind: K): Operation<K, unknown> {

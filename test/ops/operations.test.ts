@@ -14,6 +14,8 @@ interface Case {
   description: string;
   spec: TaskSpec;
   probes: Record<string, Partial<ProbeResult> & { stdout: string }>;
+  /** Facts that differ from the default Debian host (os family, binaries on PATH). */
+  facts?: { os?: Partial<Facts['os']>; binaries?: Facts['binaries'] };
   expect:
     | { status: 'ok'; message?: string }
     | { status: 'fail'; message?: string }
@@ -21,7 +23,7 @@ interface Case {
     | { status: 'change'; commands: string[]; backup?: string[]; diff?: string; summary?: string };
 }
 
-const facts: Facts = {
+const baseFacts: Facts = {
   hostname: 'h', os: { id: 'debian', family: 'debian', version: '12', pretty: 'Debian 12' }, kernel: '6.1.0', uid: 0, clock: 0,
   cni: { detected: 'none', evidence: '', configFiles: [] }, links: [], binaries: {},
 };
@@ -46,6 +48,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     }
     t.not(c.expect.status, 'probe-error', 'expected the probe to be refused');
     const task: Task = { title: 't', spec: c.spec };
+    const facts = { ...baseFacts, os: { ...baseFacts.os, ...c.facts?.os }, binaries: { ...baseFacts.binaries, ...c.facts?.binaries } };
     const d = op.decide(c.spec as never, state, { facts, params: {}, task, backupDir: '/var/lib/kremedy/backups/RUN', stepId: '03' });
     t.is(d.status, c.expect.status);
     if (d.status === 'change' && c.expect.status === 'change') {

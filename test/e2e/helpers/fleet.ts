@@ -69,7 +69,8 @@ export async function snapshot(name: string): Promise<string> {
   return onHost(
     name,
     'for t in filter nat mangle; do iptables-save -t $t | grep -v "^#"; done; ip -o link show | cut -d" " -f2; ' +
-      'ls -la /etc/cni/net.d /run/flannel /var/lib/cni 2>&1; cat /etc/hosts',
+      // Entries with type, size and mode, not directory mtimes (SSH logins touch /run).
+      "for d in /etc/cni/net.d /run/flannel /var/lib/cni; do [ -e $d ] && find $d -printf '%p %y %s %m\\n' | sort || echo \"$d absent\"; done; cat /etc/hosts",
   );
 }
 

@@ -1,0 +1,40 @@
+import { backupIptables } from './backup.js';
+import { iptablesSaveProbe, readIptablesState, type IptablesTableState } from './iptables.js';
+import type { Operation } from './types.js';
+
+/** `-A CHAIN -j DROP`, optionally with only a comment: a rule that drops whatever reaches it. */
+export function isUnconditionalDrop(rule: string, chain: string): boolean {
+  const rest = rule
+    .replace(/\s+-m comment --comment ("(?:[^"\\]|\\.)*"|\S+)/g, '')
+    .trim();
+  return rest === `-A ${chain} -j DROP`;
+}
+
+/**
+ * Docker's isolation chains (field note 无法ping同节点的容器地址): a chain that should only RETURN
+ * but holds unconditional DROPs cuts every forwarded packet. Put it back to one RETURN rule,
+ * touching no other chain; a chain without an unconditional DROP is left exactly as it is.
+ */
+export const iptablesChainReturn: Operation<'iptables-chain-return', IptablesTableState> = {
+  probes: (spec) => [iptablesSaveProbe(spec.table)],
+  state: (spec, results) => readIptablesState(spec.table, results),
+  decide(spec, state, ctx) {
+    if (!state.available) return { status: 'ok', message: 'iptables is not installed: no chain to repair' };
+    if (!state.chains.some((c) => c.name === spec.chain)) return { status: 'ok', message: `${spec.table}: no chain ${spec.chain}` };
+    const rules = state.rules.filter((r) => r.startsWith(`-A ${spec.chain} `));
+    const drops = rules.filter((r) => isUnconditionalDrop(r, spec.chain));
+    if (drops.length === 0) {
+      return { status: 'ok', message: `${spec.table}: ${spec.chain} drops nothing unconditionally (${rules.length} rule(s), left alone)` };
+    }
+    const target = `-A ${spec.chain} -j RETURN`;
+    return {
+      status: 'change',
+      summary: `${spec.table}: ${spec.chain} has ${drops.length} unconditional DROP rule(s): replace its ${rules.length} rule(s) with a single RETURN`,
+      diff: [...rules.map((r) => `- ${r}`), `+ ${target}`].join('\n'),
+      backup: backupIptables(spec.table, ctx),
+      // Flush then append: while the chain is empty, packets fall through to the caller, which is
+      // what RETURN does, so there is no moment where it drops more than before.
+      commands: [`iptables -t ${spec.table} -F ${spec.chain}`, `iptables -t ${spec.table} ${target}`],
+    };
+  },
+};
