@@ -1,4 +1,5 @@
-import { files, iptables, link, note, when } from '../dsl/builders.js';
+import { files, hosts, iptables, link, note, packages, services, sysfs, when } from '../dsl/builders.js';
+import { InputError } from '../errors.js';
 import type { Condition, IptablesTable, ParamValues, Task } from '../dsl/types.js';
 import { IPTABLES_TABLES } from '../dsl/types.js';
 
@@ -20,6 +21,8 @@ const form = <A>(f: Form<A>): Form<A> => f;
 
 const table: JsonSchema = { enum: [...IPTABLES_TABLES], description: 'iptables table' };
 const absPath: JsonSchema = { type: 'string', pattern: '^/.+', description: 'absolute, normalised path' };
+// Same rule as the builder's; the schema repeats it so editors flag a bad name while typing.
+const packageName: JsonSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9+._-]{0,127}$', description: 'a package name (lower-case letters, digits, + . _ -)' };
 
 export const TASK_FORMS = {
   iptables_flush: form<{ table: IptablesTable }>({
@@ -59,6 +62,78 @@ export const TASK_FORMS = {
     },
     required: ['dir', 'glob'],
     build: (a, o) => files.matchingAbsent(a.dir, a.glob, { ...o, ...(a.keep ? { keep: a.keep } : {}) }),
+  }),
+  iptables_chain_return: form<{ table: IptablesTable; chain: string }>({
+    description:
+      'A user chain that drops unconditionally goes back to a single RETURN rule (Docker isolation chains); a chain with conditional drops is left alone. One chain per task.',
+    properties: {
+      table,
+      chain: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,28}$', description: 'a user chain name (not a built-in chain)' },
+    },
+    required: ['table', 'chain'],
+    build: (a, o) => iptables.chainReturn(a.table, a.chain, o),
+  }),
+  file_present: form<{ path: string; mode?: string; content?: string; valid?: string; generator?: string; preview?: string; daemon_reload?: boolean }>({
+    description:
+      'Make sure a regular file exists (written atomically): with exactly content, or, with valid and generator, with a line matching valid, generated on the host when missing or invalid.',
+    properties: {
+      path: absPath,
+      mode: { type: 'string', pattern: '^0?[0-7]{3}$', description: 'octal file mode such as 0644 (default 0644)' },
+      content: { type: 'string', description: 'the exact content wanted' },
+      valid: { type: 'string', description: 'without content: a regular expression (ERE that JavaScript reads alike) a line of the file must match' },
+      generator: { type: 'string', description: 'with valid: sh that prints the content when the file is missing or invalid' },
+      preview: { type: 'string', description: 'what the plan shows for generated content' },
+      daemon_reload: { type: 'boolean', description: 'run systemctl daemon-reload after writing (for unit files)' },
+    },
+    required: ['path'],
+    build: (a, o) => {
+      // The builder compiles `valid` with new RegExp, whose SyntaxError is not an InputError and
+      // would escape without a file:line; refuse it here in the same words as a param pattern.
+      if (a.valid !== undefined) {
+        try {
+          new RegExp(a.valid);
+        } catch (err) {
+          throw new InputError(`valid is not a valid regular expression: ${(err as Error).message}`);
+        }
+      }
+      const { path, daemon_reload: daemonReload, ...rest } = a;
+      return files.present(path, { ...rest, ...(daemonReload !== undefined ? { daemonReload } : {}), ...o });
+    },
+  }),
+  package_present: form<{ debian: string; rhel: string }>({
+    description: 'Make sure a package is installed: apt-get on the debian family, dnf/yum on the rhel family (names differ between them, so both are given).',
+    properties: { debian: packageName, rhel: packageName },
+    required: ['debian', 'rhel'],
+    build: (a, o) => packages.present({ debian: a.debian, rhel: a.rhel }, o),
+  }),
+  service: form<{ unit: string; state: 'running' | 'enabled' }>({
+    description: 'A systemd unit enabled at boot, and with state running also active now (when it cannot start, the step fails with its journal).',
+    properties: {
+      unit: { type: 'string', pattern: '^[A-Za-z0-9:_.@-]{1,200}\\.(service|socket|timer|target|mount|path)$', description: 'a systemd unit name with its suffix, e.g. iscsid.service' },
+      state: { enum: ['running', 'enabled'], description: 'running: enabled and active; enabled: started at boot only' },
+    },
+    required: ['unit', 'state'],
+    build: (a, o) => (a.state === 'running' ? services.running(a.unit, o) : services.enabled(a.unit, o)),
+  }),
+  hosts_block: form<{ marker: string; pins?: Record<string, string>; state: 'present' | 'absent'; path?: string }>({
+    description: 'A kremedy-managed block of "IP NAME" lines in /etc/hosts (or path); state absent removes only the block, never other lines.',
+    properties: {
+      marker: { type: 'string', pattern: '^[A-Za-z0-9 _.-]{1,64}$', description: 'the block marker (letters, digits, space _ . -)' },
+      pins: { type: 'object', additionalProperties: { type: 'string' }, description: 'host name: IPv4 address (required non-empty with state present)' },
+      state: { enum: ['present', 'absent'] },
+      path: absPath,
+    },
+    required: ['marker', 'state'],
+    build: (a, o) => hosts.block(a.marker, a.pins ?? {}, a.state, { ...o, ...(a.path !== undefined ? { path: a.path } : {}) }),
+  }),
+  sysfs_value: form<{ path: string; value: string }>({
+    description: 'A kernel setting under /sys with this value selected (e.g. transparent_hugepage/enabled = never). Not persistent across reboots by itself.',
+    properties: {
+      path: { type: 'string', pattern: '^/sys/[A-Za-z0-9_./-]+$', description: 'a path under /sys' },
+      value: { type: 'string', pattern: '^[A-Za-z0-9_.+-]{1,64}$', description: 'the value to select (letters, digits, _ . + -)' },
+    },
+    required: ['path', 'value'],
+    build: (a, o) => sysfs.value(a.path, a.value, o),
   }),
   note: form<{ id: string; message: string }>({
     description: 'Only report a message to the operator (always ok).',

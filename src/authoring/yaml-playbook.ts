@@ -82,7 +82,10 @@ function explain(errors: ErrorObject[], at: Located): FileInputError {
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   const useful = errors.filter((e) => !(e.schemaPath.includes('/oneOf/') && [...oneOfPaths].some((p) => e.instancePath.startsWith(p))));
   const depth = (e: ErrorObject) => segments(e.instancePath).length;
-  const rank = (e: ErrorObject) => (e.keyword === 'if' ? -1 : depth(e) + (e.keyword === 'oneOf' ? 0 : 0.5));
+  // At the same place, an unknown key outranks a missing one: `{chains: …}` for `{chain: …}`
+  // gets "did you mean chain", which also explains why chain is missing.
+  const rank = (e: ErrorObject) =>
+    e.keyword === 'if' ? -1 : depth(e) + (e.keyword === 'oneOf' ? 0 : 0.5) + (e.keyword === 'additionalProperties' ? 0.1 : 0);
   const e = [...useful].sort((a, b) => rank(b) - rank(a))[0] ?? errors[0]!;
   const path = segments(e.instancePath);
   const parent = e.parentSchema as { properties?: Record<string, unknown>; description?: string } | undefined;

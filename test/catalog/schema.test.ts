@@ -30,6 +30,12 @@ test('every YAML form builds a task kind that has an operation, with the schema 
     path_absent: { path: '/run/flannel' },
     files_absent: { dir: '/etc/cni/net.d', glob: '*', keep: ['a'] },
     note: { id: 'n', message: 'hello' },
+    iptables_chain_return: { table: 'filter', chain: 'DOCKER-ISOLATION' },
+    file_present: { path: '/etc/x', content: 'x\n', mode: '0600', daemon_reload: true },
+    package_present: { debian: 'open-iscsi', rhel: 'iscsi-initiator-utils' },
+    service: { unit: 'iscsid.service', state: 'running' },
+    hosts_block: { marker: 'm', pins: { reg: '10.0.0.5' }, state: 'present' },
+    sysfs_value: { path: '/sys/kernel/mm/transparent_hugepage/enabled', value: 'never' },
   };
   t.deepEqual(Object.keys(samples).sort(), [...FORM_NAMES].sort(), 'a new form needs a sample here');
   for (const name of FORM_NAMES) {
