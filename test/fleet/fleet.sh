@@ -72,6 +72,15 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 need_root() { [[ $(id -u) == 0 ]] || die "must run as root"; }
 
+need_tools() {
+  local t missing=()
+  for t in systemd-nspawn ip ssh ssh-keygen unshare nsenter flock setsid findmnt timeout "$@"; do
+    command -v "$t" >/dev/null || missing+=("$t")
+  done
+  ((${#missing[@]} == 0)) ||
+    die "missing: ${missing[*]} (apt-get install -y systemd-container iproute2 openssh-client util-linux coreutils debootstrap)"
+}
+
 # Exclusive for up/down/purge, shared for start/stop (which also take a per-host lock).
 # (Lock fds are closed for the container processes, see boot_host.)
 take_lock() {
@@ -189,7 +198,7 @@ ensure_debootstrap() {
   if [[ -f $DEBOOTSTRAP_ROOT/$DEBOOTSTRAP_STAMP_FILE && $(cat "$DEBOOTSTRAP_ROOT/$DEBOOTSTRAP_STAMP_FILE") == "$want" ]]; then
     return
   fi
-  command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
+  need_tools debootstrap
   say "building the Debian $SUITE root fs (debootstrap, about a minute) ..."
   local t0
   t0=$(now)
@@ -208,12 +217,17 @@ ensure_debootstrap() {
 # Image stamps of the hosts whose overlay is mounted now, in any instance ("unknown" for
 # a mounted host that does not say which image it booted).
 images_in_use() {
-  local d
-  for d in "$FLEET_DIR"/hosts/*/ "$FLEET_DIR"/instance[1-9]/hosts/*/; do
-    mountpoint -q "$d/root" 2>/dev/null || continue
-    if [[ -s $d/image ]]; then cat "$d/image"; else echo unknown; fi
-  done
-  { findmnt -rn -t overlay -o TARGET | grep "^$FLEET_DIR/" | grep -v '/root$' | sed 's/.*/unknown/'; } || true
+  local m d s
+  while read -r m; do
+    [[ $m == "$FLEET_DIR"/* ]] || continue
+    d=${m%/root}
+    if [[ $d != "$m" && -s $d/image ]]; then
+      read -r s <"$d/image"
+      echo "$s"
+    else
+      echo unknown
+    fi
+  done < <(findmnt -rn -t overlay -o TARGET)
 }
 
 # Drop replaced images (base.old.*) no mounted host uses any more.
@@ -296,9 +310,13 @@ ensure_base() {
 # Host keys are generated once per host name and kept in $HOSTKEYS_DIR (like the client
 # key, they survive `down`): RSA generation costs ~0.5 s of CPU per host, which would
 # dominate booting 200 bench hosts. Every host still has keys of its own.
+has_hostkeys() {
+  local d=$HOSTKEYS_DIR/$1/etc/ssh
+  [[ -s $d/ssh_host_ed25519_key.pub && -s $d/ssh_host_rsa_key.pub && -s $d/ssh_host_ecdsa_key.pub ]]
+}
 ensure_hostkeys() {
   local d=$HOSTKEYS_DIR/$1
-  [[ -s $d/etc/ssh/ssh_host_ed25519_key.pub && -s $d/etc/ssh/ssh_host_rsa_key.pub && -s $d/etc/ssh/ssh_host_ecdsa_key.pub ]] && return
+  has_hostkeys "$1" && return
   rm -rf "$d.tmp"
   mkdir -p "$d.tmp/etc/ssh"
   ssh-keygen -q -A -f "$d.tmp" >/dev/null
@@ -362,14 +380,15 @@ nspawn_pid() {
   { read -r pid <"$HOSTS_DIR/$1/nspawn.pid"; } 2>/dev/null || return 1
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   { mapfile -d '' -t args <"/proc/$pid/cmdline"; } 2>/dev/null || return 1
-  [[ ${args[0]:-} == *systemd-nspawn ]] || return 1
+  # (Right after boot_host this may still be the `bash -c ... systemd-nspawn ...` that
+  # is about to exec nspawn: same PID, same arguments.)
+  local nspawn=0 ours=0
   for a in "${args[@]}"; do
-    if [[ $a == "$root" ]]; then
-      NSPAWN_PID=$pid
-      return 0
-    fi
+    [[ $a == */systemd-nspawn || $a == systemd-nspawn ]] && nspawn=1
+    [[ $a == "$root" ]] && ours=1
   done
-  return 1
+  ((nspawn && ours)) || return 1
+  NSPAWN_PID=$pid
 }
 is_running() { nspawn_pid "$1"; }
 
@@ -417,7 +436,7 @@ teardown_host() {
   if [[ -e /run/netns/$NS_PREFIX$name ]]; then ip netns del "$NS_PREFIX$name" 2>/dev/null || true; fi
   cg_remove "$name"
   # nspawn leaves an (empty) propagation dir behind when /run is not a tmpfs.
-  rm -rf --one-file-system "/run/systemd/nspawn/propagate/$name" 2>/dev/null || true
+  rm -rf --one-file-system "/run/systemd/nspawn/propagate/$NS_PREFIX$name" 2>/dev/null || true
   rm -f "$d/nspawn.pid"
 }
 
@@ -447,18 +466,27 @@ boot_host() {
   fi
 
   # Network: netns kr-NAME with eth0 = IP/16, its veth peer krv-NAME on the bridge.
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
-  ip link add "$veth" type veth peer name eth0 netns "$ns"
-  ip link set dev "$veth" master "$BRIDGE" up
-  ip -n "$ns" addr add "$ip/$PLEN" dev eth0
-  ip -n "$ns" link set eth0 up
+  # A fixed MAC per address, like a real NIC: after a reboot this machine's ARP cache
+  # is still right (a new random MAC would leave connections timing out for a while).
+  local mac a b c e
+  IFS=. read -r a b c e <<<"$ip"
+  printf -v mac '02:6b:%02x:%02x:%02x:%02x' "$a" "$b" "$c" "$e"
+  ip -batch - <<EOF
+netns add $ns
+link add $veth type veth peer name eth0 address $mac netns $ns
+link set dev $veth master $BRIDGE up
+EOF
+  ip -n "$ns" -batch - <<EOF
+link set lo up
+addr add $ip/$PLEN dev eth0
+link set eth0 up
+EOF
 
   for r in $(cg_roots); do
     mkdir -p "$r/$CG_NAME/$name"
     cgpaths+="$r/$CG_NAME/$name:"
   done
-  printf '\n==== kremedy fleet: boot %s at %s\n' "$name" "$(date -u +%FT%TZ)" >>"$d/console.log"
+  TZ=UTC printf '\n==== kremedy fleet: boot %s at %(%Y-%m-%dT%H:%M:%SZ)T\n' "$name" -1 >>"$d/console.log"
   # Double fork + setsid: nspawn is nobody's child here and has its own session; the
   # lock fds are closed so a running fleet does not hold the fleet lock.
   (
@@ -468,7 +496,7 @@ boot_host() {
       IFS=: read -ra cgs <<<"$1"; shift
       for c in "${cgs[@]}"; do [[ -n $c ]] && echo $$ >"$c/cgroup.procs"; done
       exec "$@"' kremedy-boot "$cgpaths" \
-      systemd-nspawn -D "$root" -b --machine="$name" --register=no --keep-unit \
+      systemd-nspawn -D "$root" -b --machine="$ns" --hostname="$name" --register=no --keep-unit \
       --network-namespace-path="/run/netns/$ns" --capability=CAP_NET_ADMIN,CAP_NET_RAW \
       --resolv-conf=off --timezone=off --link-journal=no --console=read-only \
       </dev/null >>"$d/console.log" 2>&1 8>&- 9>&- &
@@ -696,6 +724,7 @@ cmd_up() {
     count=$((10#$count))
   fi
   need_root
+  need_tools
   t0=$(now)
   take_lock -x
   ensure_client_key
@@ -741,13 +770,24 @@ cmd_up() {
     ensure_inotify_instances
     ensure_bridge
     mkdir -p "$HOSTKEYS_DIR"
-    pool ensure_hostkeys "${to_boot[@]}" || die "host key generation failed"
+    local t1 nokeys=()
+    for name in "${to_boot[@]}"; do
+      has_hostkeys "$name" || nokeys+=("$name")
+    done
+    if ((${#nokeys[@]})); then
+      t1=$(now)
+      pool ensure_hostkeys "${nokeys[@]}" || die "host key generation failed"
+      say "host keys for ${#nokeys[@]} new host name(s) generated in $(elapsed "$t1") s (kept in $HOSTKEYS_DIR)"
+    fi
     say "booting ${#to_boot[@]} host(s) ..."
+    t1=$(now)
     FRESH=1 KEEP_SEED=0 pool boot_host "${to_boot[@]}" || {
       say "some hosts failed to start"
     }
+    say "  containers launched in $(elapsed "$t1") s; waiting for seeds and sshd ..."
   fi
-  [[ -n $timeout ]] || timeout=$((60 + ${#to_boot[@]} / 2))
+  # Generous: ~0.5 s of CPU per boot on 2 cores shared with whatever else runs here.
+  [[ -n $timeout ]] || timeout=$((60 + 2 * ${#to_boot[@]}))
   if ! wait_ready "$timeout" "${NAMES[@]}"; then
     die "fleet not ready (see above); 'fleet.sh down' cleans up"
   fi
@@ -762,7 +802,10 @@ cmd_up() {
   say ""
   say "fleet ready: ${#NAMES[@]} hosts (${#to_boot[@]} booted) in $(elapsed "$t0") s"
   say "  $RUN_DIR/{inventory.yml,hosts.json,known_hosts,ssh_config}; key $KEY"
-  say "  try: bash test/fleet/fleet.sh ssh master iptables -S"
+  local envp=""
+  ((INSTANCE == 0)) || envp="KREMEDY_FLEET_INSTANCE=$INSTANCE "
+  [[ $FLEET_DIR == /var/lib/kremedy-fleet ]] || envp="KREMEDY_FLEET_DIR=$FLEET_DIR $envp"
+  say "  try: ${envp}bash test/fleet/fleet.sh ssh ${NAMES[0]} iptables -S"
 }
 
 all_known_hosts() { # host dirs + stray netns/veths of ours
