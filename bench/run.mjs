@@ -1,0 +1,320 @@
+#!/usr/bin/env node
+// kremedy vs ansible-playbook vs the plain-OpenSSH floor, on N bench hosts of the test fleet
+// (b001..bNNN, group `bench`, seeded with the broken flannel state). See bench/README.md.
+//
+//   npm run bench -- [--sizes 20,50,100,200] [--reps 3] [--tools kremedy,ansible,floor]
+//                    [--keep-hosts] [--budget-min 50] [--startup-only]
+// Environment: BENCH_SIZES, BENCH_REPS, BENCH_TOOLS (same meaning), KREMEDY_FLEET_DIR.
+//
+// Needs root (it boots fleet hosts), a built dist/ (npm run build), /usr/bin/time, and
+// ansible-playbook (apt-get install -y ansible time). The default fleet hosts are never
+// touched: only b001.. are booted, re-seeded and, at the end, removed (fleet.sh down --bench).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { GNU_TIME, measure, median, wall } from './lib/measure.mjs';
+import { evaluateTargets, key, markdownTable, slopes, slopeTable, summariseSize, svgPlot } from './lib/report.mjs';
+import { checkState, pool, reseed } from './lib/ssh.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..');
+const CLI = path.join(REPO, 'dist/src/cli/main.js');
+const FLEET_SH = path.join(REPO, 'test/fleet/fleet.sh');
+const RESULTS = path.join(HERE, 'results');
+const FLEET_DIR = process.env.KREMEDY_FLEET_DIR ?? '/var/lib/kremedy-fleet';
+const RUN_DIR = path.join(FLEET_DIR, 'run');
+const fleet = { key: path.join(FLEET_DIR, 'id_ed25519'), knownHosts: path.join(RUN_DIR, 'known_hosts'), inventory: path.join(RUN_DIR, 'inventory.yml') };
+const FLOOR_SCRIPT = path.join(HERE, 'floor/reset-node.sh');
+const CHECK_SCRIPT = path.join(HERE, 'floor/check.sh');
+const ANSIBLE_DIR = path.join(HERE, 'ansible');
+
+const { values: opt } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: process.env.BENCH_SIZES ?? '20,50,100,200' },
+    reps: { type: 'string', default: process.env.BENCH_REPS ?? '3' },
+    tools: { type: 'string', default: process.env.BENCH_TOOLS ?? 'kremedy,ansible,floor' },
+    'keep-hosts': { type: 'boolean', default: false },
+    'budget-min': { type: 'string', default: process.env.BENCH_BUDGET_MIN ?? '0' },
+    'startup-only': { type: 'boolean', default: false },
+    'startup-reps': { type: 'string', default: '10' },
+    // ansible-playbook is 20-30x slower: fewer reps keep a full run near an hour on 2 cores.
+    'ansible-reps': { type: 'string', default: process.env.BENCH_ANSIBLE_REPS ?? '1' },
+    'ansible-max-s': { type: 'string', default: process.env.BENCH_ANSIBLE_MAX_S ?? '600' },
+  },
+});
+const sizes = opt.sizes.split(',').map((x) => Number(x.trim())).filter((n) => Number.isInteger(n) && n > 0);
+const reps = Number(opt.reps);
+const tools = opt.tools.split(',').map((t) => t.trim());
+const budgetMs = Number(opt['budget-min']) * 60_000;
+const ansibleReps = Math.min(reps, Number(opt['ansible-reps']));
+const ansibleMaxMs = Number(opt['ansible-max-s']) * 1000;
+const loadavg = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+const t0 = Date.now();
+const log = (...a) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${a.join(' ')}\n`);
+
+function preflight() {
+  const missing = [];
+  if (!existsSync(CLI)) missing.push(`${CLI} (run npm run build)`);
+  if (!existsSync(GNU_TIME)) missing.push(`${GNU_TIME} (apt-get install -y time)`);
+  if (tools.includes('ansible') && spawnSync('ansible-playbook', ['--version']).status !== 0) missing.push('ansible-playbook (apt-get install -y ansible)');
+  if (missing.length) {
+    process.stderr.write(`bench: missing ${missing.join(', ')}\n`);
+    process.exit(1);
+  }
+}
+
+// ------------------------------------------------------------------ start-up
+async function startup() {
+  const n = Number(opt['startup-reps']);
+  const help = [];
+  const list = [];
+  await wall(process.execPath, [CLI, '--help']); // warm the page cache once, not counted
+  for (let i = 0; i < n; i++) {
+    help.push(await wall(process.execPath, [CLI, '--help']));
+    list.push(await wall(process.execPath, [CLI, 'list']));
+  }
+  const nodeBare = [];
+  for (let i = 0; i < n; i++) nodeBare.push(await wall(process.execPath, ['-e', '0']));
+  return { runs: n, helpMs: median(help), listMs: median(list), nodeBareMs: median(nodeBare), helpAllMs: help, listAllMs: list };
+}
+
+// ------------------------------------------------------------------ fleet
+function fleetSh(args, env = {}) {
+  // Bench hosts may be added beside a default fleet booted from an older image (see fleet.sh).
+  execFileSync('bash', [FLEET_SH, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, KREMEDY_FLEET_STALE_BASE_OK: '1', ...env } });
+}
+
+function memAvailableMb() {
+  const m = /MemAvailable:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'));
+  return m ? Number(m[1]) / 1024 : Infinity;
+}
+
+function benchIps(n) {
+  const hosts = JSON.parse(readFileSync(path.join(RUN_DIR, 'hosts.json'), 'utf8'));
+  const bench = hosts.filter((h) => h.groups.includes('bench'));
+  if (bench.length !== n) throw new Error(`expected ${n} bench hosts in ${RUN_DIR}/hosts.json, found ${bench.length}`);
+  return bench.map((h) => h.ip);
+}
+
+// ------------------------------------------------------------------ the three tools
+function lastRecap(stdout) {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const l of lines) {
+    try {
+      const ev = JSON.parse(l);
+      if (ev.type === 'recap') return ev;
+    } catch {
+      /* human output or partial line */
+    }
+  }
+  return null;
+}
+
+async function runKremedy(n, phase) {
+  // --connect-timeout 30: kremedy's timeout covers the whole handshake (TCP, key exchange,
+  // auth), OpenSSH's ConnectTimeout only the TCP connect; with 200 handshakes at once on this
+  // 2-core machine the default 10 s left 5-21 hosts unreachable (see bench/README.md).
+  const args = [CLI, 'run', 'reset-node', '--hosts', 'bench', '--forks', String(n), '-i', fleet.inventory, '--known-hosts', fleet.knownHosts, '--json', '--connect-timeout', '30'];
+  if (phase === 'dry-run') args.push('--dry-run');
+  const r = await measure(process.execPath, args, { env: { CI: '1', NO_COLOR: '1' } });
+  const recap = lastRecap(r.stdout);
+  const hosts = recap ? Object.values(recap.hosts) : [];
+  const changedHosts = hosts.filter((h) => h.changed > 0).length;
+  const pendingHosts = hosts.filter((h) => h.pending > 0).length;
+  const failedHosts = hosts.filter((h) => h.failed > 0 || h.unreachable).length;
+  const expect = { broken: changedHosts === n, converged: changedHosts === 0 && pendingHosts === 0, 'dry-run': pendingHosts === n && changedHosts === 0 }[phase];
+  const ok = r.code === 0 && recap !== null && hosts.length === n && failedHosts === 0 && expect;
+  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, code: r.code, ok, changedHosts, pendingHosts, failedHosts, ...(ok ? {} : { error: r.stderr.trim().split('\n').slice(-5).join(' | ') }) };
+}
+
+async function runAnsible(n, phase) {
+  // A fresh ControlPath dir per run: every run pays for its connections, like the others.
+  const cp = mkdtempSync(path.join(tmpdir(), 'kremedy-bench-cp-'));
+  const r = await measure('ansible-playbook', ['-i', fleet.inventory, '-f', String(n), path.join(ANSIBLE_DIR, 'reset-node.yml')], {
+    env: { ANSIBLE_CONFIG: path.join(ANSIBLE_DIR, 'ansible.cfg'), ANSIBLE_SSH_CONTROL_PATH_DIR: cp, ANSIBLE_NOCOLOR: '1' },
+  });
+  // Close the ControlPersist masters now rather than let N idle ssh processes skew the next run.
+  const socks = readdirSync(cp).map((f) => path.join(cp, f));
+  await pool(socks, 64, (s) => new Promise((res) => spawn('ssh', ['-o', `ControlPath=${s}`, '-O', 'exit', 'x'], { stdio: 'ignore' }).on('close', res).on('error', res)));
+  rmSync(cp, { recursive: true, force: true });
+  const changed = new Set([...r.stdout.matchAll(/^(\S+) \| CHANGED/gm)].map((m) => m[1]));
+  const failed = new Set([...r.stdout.matchAll(/^(\S+) \| (FAILED|UNREACHABLE)/gm)].map((m) => m[1]));
+  // On converged hosts Ansible still reports `changed` for the iptables flushes (the module
+  // does not compare before flushing), so only the broken run has an exact expectation.
+  const expect = phase === 'broken' ? changed.size === n : true;
+  const ok = r.code === 0 && failed.size === 0 && expect;
+  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, code: r.code, ok, changedHosts: changed.size, failedHosts: failed.size, ...(ok ? {} : { error: (r.stdout + r.stderr).trim().split('\n').slice(-5).join(' | ') }) };
+}
+
+async function runFloor(ips) {
+  const r = await measure(process.execPath, [path.join(HERE, 'floor/run.mjs'), JSON.stringify(fleet), FLOOR_SCRIPT, ...ips]);
+  let d = {};
+  try {
+    d = JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {
+    /* reported below */
+  }
+  const ok = r.code === 0 && d.failed === 0;
+  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, code: r.code, ok, sshPeakSumRssKb: d.sshPeakSumRssKb ?? null, sshMaxRssKb: d.sshMaxRssKb ?? null, ...(ok ? {} : { error: (d.errors ?? [r.stderr.trim()]).join(' | ') }) };
+}
+
+/** After a run, the hosts must be in the state it claims: all converged, or (dry run) all still broken. */
+async function assertState(ips, want, what) {
+  const st = await checkState(fleet, ips, CHECK_SCRIPT);
+  const good = want === 'converged' ? st.converged === ips.length : st.broken === ips.length;
+  if (!good) log(`  WARNING ${what}: expected all ${want}, found ${st.converged} converged / ${st.broken} not (${st.sample.join('; ')})`);
+  return good;
+}
+
+async function benchSize(n) {
+  const size = { n, date: new Date().toISOString(), reps, ansibleReps, tools, runs: [], notes: [] };
+  const ips = benchIps(n);
+  let load;
+  const record = (tool, phase, rep, res) => {
+    size.runs.push({ tool, phase, rep, loadavg1Before: load, ...res });
+    log(`  N=${n} rep ${rep} ${key(tool, phase).padEnd(18)} ${(res.wallMs / 1000).toFixed(2).padStart(7)} s  rss ${res.peakRssKb ? (res.peakRssKb / 1024).toFixed(0) : '?'} MB  load ${load}${res.ok ? '' : `  FAILED: ${res.error ?? ''}`}`);
+  };
+  // Ansible at this size, extrapolated linearly from the largest size measured so far.
+  const prev = previousAnsible;
+  let runAnsibleHere = tools.includes('ansible');
+  if (runAnsibleHere && prev && (prev.wallMs * n) / prev.n > ansibleMaxMs) {
+    runAnsibleHere = false;
+    const why = `ansible skipped at N=${n}: one run extrapolates to ~${((prev.wallMs * n) / prev.n / 1000).toFixed(0)} s (from ${(prev.wallMs / 1000).toFixed(0)} s at N=${prev.n}), over --ansible-max-s ${ansibleMaxMs / 1000}`;
+    size.notes.push(why);
+    log(`  ${why}`);
+  }
+  for (let rep = 1; rep <= reps; rep++) {
+    // Alternate the order so that no tool always runs first (cold caches) or last.
+    const order = tools.map((_, i) => tools[(i + rep - 1) % tools.length]);
+    for (const tool of order) {
+      if (tool === 'ansible' && (!runAnsibleHere || rep > ansibleReps)) continue;
+      await reseed(fleet, ips);
+      load = loadavg();
+      if (tool === 'kremedy') {
+        const dry = await runKremedy(n, 'dry-run');
+        dry.ok &&= await assertState(ips, 'broken', 'kremedy --dry-run');
+        record('kremedy', 'dry-run', rep, dry);
+        load = loadavg();
+        const broken = await runKremedy(n, 'broken');
+        broken.ok &&= await assertState(ips, 'converged', 'kremedy run');
+        record('kremedy', 'broken', rep, broken);
+        load = loadavg();
+        record('kremedy', 'converged', rep, await runKremedy(n, 'converged'));
+      } else if (tool === 'ansible') {
+        const broken = await runAnsible(n, 'broken');
+        broken.ok &&= await assertState(ips, 'converged', 'ansible-playbook');
+        record('ansible', 'broken', rep, broken);
+        load = loadavg();
+        record('ansible', 'converged', rep, await runAnsible(n, 'converged'));
+      } else if (tool === 'floor') {
+        const broken = await runFloor(ips);
+        broken.ok &&= await assertState(ips, 'converged', 'floor');
+        record('floor', 'broken', rep, broken);
+        load = loadavg();
+        record('floor', 'converged', rep, await runFloor(ips));
+      }
+    }
+  }
+  const res = { ...size, ...summariseSize(size) };
+  if (res.medians['ansible.broken']) previousAnsible = { n, wallMs: res.medians['ansible.broken'].wallMs };
+  return res;
+}
+// Seeded from earlier result files, so that `--sizes 100,200` after `--sizes 20,50` extrapolates too.
+let previousAnsible = (existsSync(RESULTS) ? readdirSync(RESULTS) : [])
+  .filter((f) => /^\d{4}-\d\d-\d\d-\d+\.json$/.test(f))
+  .map((f) => JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8')))
+  .filter((r) => r.medians?.['ansible.broken'])
+  .map((r) => ({ n: r.n, wallMs: r.medians['ansible.broken'].wallMs }))
+  .sort((a, b) => a.n - b.n)
+  .pop();
+
+// ------------------------------------------------------------------ main
+preflight();
+mkdirSync(RESULTS, { recursive: true });
+const day = new Date().toISOString().slice(0, 10);
+const machine = { cpus: (await import('node:os')).cpus().length, memGb: Math.round((await import('node:os')).totalmem() / 2 ** 30), node: process.version, ansible: tools.includes('ansible') ? execFileSync('ansible-playbook', ['--version']).toString().split('\n')[0] : null, ssh: spawnSync('ssh', ['-V']).stderr.toString().trim() };
+
+log('start-up: --help and list, median of', opt['startup-reps']);
+const startupResult = await startup();
+log(`  --help ${startupResult.helpMs.toFixed(0)} ms, list ${startupResult.listMs.toFixed(0)} ms (bare node ${startupResult.nodeBareMs.toFixed(0)} ms)`);
+
+const done = [];
+if (!opt['startup-only']) {
+  for (const n of sizes) {
+    if (budgetMs && Date.now() - t0 > budgetMs) {
+      done.push({ n, skipped: `time budget of ${opt['budget-min']} min used up before this size` });
+      log(`N=${n}: SKIPPED (time budget used up)`);
+      continue;
+    }
+    // ~45 MB per booted host (systemd, journald, sshd) plus 2 GB for the tools themselves.
+    const needMb = n * 45 + 2048;
+    if (memAvailableMb() < needMb) {
+      done.push({ n, skipped: `not enough memory: ${memAvailableMb().toFixed(0)} MB available, ~${needMb} MB needed` });
+      log(`N=${n}: SKIPPED (memory)`);
+      continue;
+    }
+    log(`N=${n}: booting bench hosts (fleet.sh up --count ${n}) ...`);
+    const tb = Date.now();
+    fleetSh(['up', '--count', String(n)]);
+    log(`  bench hosts ready in ${((Date.now() - tb) / 1000).toFixed(0)} s`);
+    const res = await benchSize(n);
+    done.push(res);
+    writeFileSync(path.join(RESULTS, `${day}-${n}.json`), JSON.stringify({ machine, ...res }, null, 2) + '\n');
+  }
+  if (!opt['keep-hosts']) {
+    log('removing the bench hosts (fleet.sh down --bench) ...');
+    fleetSh(['down', '--bench']);
+  }
+}
+
+// Sizes not measured now are taken from their latest earlier result file, and marked so.
+const all = [...done];
+for (const f of existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => /^\d{4}-\d\d-\d\d-\d+\.json$/.test(f)).sort() : []) {
+  const r = JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8'));
+  if (all.some((z) => z.n === r.n && (z.medians || z.skipped))) continue;
+  all.push({ ...r, fromEarlierRun: f });
+}
+const measured = all.filter((z) => z.medians).sort((a, b) => a.n - b.n);
+const sl = slopes(measured);
+const targets = evaluateTargets(measured, sl, startupResult);
+const summary = {
+  date: new Date().toISOString(),
+  command: `npm run bench -- --sizes ${sizes.join(',')} --reps ${reps} --tools ${tools.join(',')}`,
+  machine,
+  startup: startupResult,
+  sizes: all.sort((a, b) => a.n - b.n).map(({ runs: _runs, ...z }) => z),
+  slopes: sl,
+  targets,
+};
+if (!opt['startup-only']) {
+  writeFileSync(path.join(RESULTS, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(path.join(RESULTS, 'time-vs-hosts.svg'), svgPlot(measured, `reset-node on N broken flannel hosts (${machine.cpus} cores)`));
+}
+
+// ------------------------------------------------------------------ report
+const out = [];
+out.push(`\n## kremedy benchmark (${summary.date}, ${machine.cpus} cores, ${machine.memGb} GB, node ${machine.node}, ${machine.ansible ?? 'no ansible'}, ${machine.ssh})`);
+out.push(`\nStart-up (median of ${startupResult.runs}): --help ${startupResult.helpMs.toFixed(0)} ms, list ${startupResult.listMs.toFixed(0)} ms, bare \`node -e 0\` ${startupResult.nodeBareMs.toFixed(0)} ms\n`);
+if (measured.length || all.length) {
+  out.push(markdownTable(all));
+  out.push(`\nMedian of each size's reps (${all.filter((z) => z.reps).map((z) => `N=${z.n}: ${z.reps}`).join(', ')}); seconds of wall time; peak RSS from /usr/bin/time -f %M (ansible: its largest process, not the sum of its forks; floor: the node driver, + the peak sum of the ssh clients' RSS).`);
+  for (const z of all.filter((q) => q.fromEarlierRun)) out.push(`N=${z.n}: from an earlier run (${z.fromEarlierRun})`);
+  for (const z of all) for (const note of z.notes ?? []) out.push(`N=${z.n}: ${note}`);
+  out.push(`ansible-playbook: ${ansibleReps} rep(s) per size (--ansible-reps); kremedy and the floor: ${reps}.`);
+  if (Object.keys(sl).length) out.push('\nTime per added host (least-squares fit of the medians against N):\n\n' + slopeTable(sl));
+  out.push('\nRatios (same run, per N):');
+  for (const z of measured) {
+    const r = z.ratios;
+    const f = (v, d = 2) => (v === null ? '-' : `${v.toFixed(d)}x`);
+    out.push(`  N=${String(z.n).padStart(3)}  kremedy/floor ${f(r.kremedyOverFloor)} (converged ${f(r.kremedyOverFloorConverged)})   ansible/kremedy ${f(r.ansibleOverKremedy, 1)} (converged ${f(r.ansibleOverKremedyConverged, 1)})`);
+  }
+  out.push('\nTargets:');
+  for (const t of targets) out.push(`  [${t.met ? 'met' : 'MISSED'}] ${t.target}: ${t.detail}`);
+}
+const failedRuns = done.flatMap((z) => (z.runs ?? []).filter((r) => !r.ok).map((r) => `N=${z.n} ${r.tool}.${r.phase} rep ${r.rep}: ${r.error ?? `exit ${r.code}`}`));
+if (failedRuns.length) out.push(`\nRuns that failed or did not do what they should (left out of the medians):\n  ${failedRuns.join('\n  ')}`);
+process.stdout.write(out.join('\n') + '\n');
+process.exitCode = failedRuns.length ? 2 : 0;
