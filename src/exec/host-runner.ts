@@ -8,7 +8,7 @@ import type { HostPlan, TaskPlan } from '../plan/types.js';
 import type { EmitFn, TaskStatus } from '../report/events.js';
 import { quote } from '../shell/quote.js';
 import { CommandAbortedError, type HostConnection } from '../ssh/connection.js';
-import { buildProbeScript, newNonce, parseProbeOutput, type ProbeResult } from './probe-script.js';
+import { buildProbeScript, newNonce, parseProbeOutput, type ProbeRequest, type ProbeResult } from './probe-script.js';
 import { executeSteps } from './steps.js';
 
 export interface HostRunOptions {
@@ -29,7 +29,11 @@ export async function probeHost(
   tasks: readonly Task[],
   timeoutMs: number,
 ): Promise<{ facts: Facts; results: Map<string, ProbeResult> }> {
-  const probes = probesFor(tasks);
+  const results = await runProbes(conn, probesFor(tasks), timeoutMs);
+  return { facts: factsFrom(results), results };
+}
+
+async function runProbes(conn: HostConnection, probes: ProbeRequest[], timeoutMs: number): Promise<Map<string, ProbeResult>> {
   const nonce = newNonce();
   const res = await conn.exec(buildProbeScript(probes, nonce), { timeoutMs });
   const results = parseProbeOutput(res.stdout, nonce, probes);
@@ -37,7 +41,7 @@ export async function probeHost(
     const why = res.stderr.trim() || `exit ${res.code}`;
     throw new CommandAbortedError(`probing stopped early on ${conn.host.name}: ${why.split('\n').slice(-3).join(' ')}`);
   }
-  return { facts: factsFrom(results), results };
+  return results;
 }
 
 type EmitTask = (t: TaskPlan, status: TaskStatus, message?: string) => void;
@@ -169,10 +173,12 @@ async function applyHostPlan(
   if (ran.length > 0 && !execError) {
     emit({ type: 'phase', host: host.name, phase: 'verifying' });
     try {
-      const again = await probeHost(conn, tasks, opts.commandTimeoutMs);
+      // Only what ran is probed again, without the facts: the decisions of link, file and
+      // iptables tasks do not read facts, and a reset is expected to change some (the CNI).
+      const ranTasks = ran.map((t) => tasks[t.index]!);
+      const results = await runProbes(conn, probesFor(ranTasks, { facts: false }), opts.commandTimeoutMs);
       for (const t of ran) {
-        const task = tasks[t.index]!;
-        verified.set(t.index, decideTask(task, t.index, { facts: again.facts, params, results: again.results, backupDir: backupDirOf(opts) }));
+        verified.set(t.index, decideTask(tasks[t.index]!, t.index, { facts: plan.facts, params, results, backupDir: backupDirOf(opts) }));
       }
     } catch (err) {
       verifyError = err as Error;

@@ -18,7 +18,8 @@ export const FACT_PROBES: ProbeRequest[] = [
   { id: 'fact:links', script: "ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1" },
   {
     id: 'fact:binaries',
-    script: `for b in ${PROBED_BINARIES.join(' ')}; do printf '%s\\t%s\\n' "$b" "$(command -v "$b" 2>/dev/null)"; done`,
+    // `command -v` is a builtin: one path per binary found, nothing for a missing one, no fork.
+    script: `for b in ${PROBED_BINARIES.join(' ')}; do command -v "$b" || :; done`,
   },
   { id: 'fact:uid', script: 'id -u' },
   { id: 'fact:clock', script: 'date +%s.%N' },
@@ -88,10 +89,10 @@ export function factsFrom(results: ReadonlyMap<string, ProbeResult>): Facts {
       return { path, hints };
     });
   const links = out('fact:links').split('\n').map((s) => s.trim()).filter(Boolean);
-  const binaries: Record<string, string | null> = {};
-  for (const line of out('fact:binaries').split('\n')) {
-    const [name, path] = line.split('\t');
-    if (name) binaries[name] = path?.trim() ? path.trim() : null;
+  const binaries: Record<string, string | null> = Object.fromEntries(PROBED_BINARIES.map((b) => [b, null]));
+  for (const line of out('fact:binaries').split('\n').map((l) => l.trim())) {
+    const name = line.slice(line.lastIndexOf('/') + 1);
+    if (line.startsWith('/') && name in binaries && binaries[name] === null) binaries[name] = line;
   }
   const id = osr['ID'] ?? (redhatRelease ? 'centos' : 'unknown');
   return {

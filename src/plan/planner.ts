@@ -6,10 +6,10 @@ import { operationFor } from '../ops/registry.js';
 import { ProbeError } from '../ops/types.js';
 import type { HostPlan, TaskPlan } from './types.js';
 
-/** Facts plus every task's probes, each distinct probe once: one exec per host. */
-export function probesFor(tasks: readonly Task[]): ProbeRequest[] {
+/** Facts (unless told otherwise) plus every task's probes, each distinct probe once: one exec per host. */
+export function probesFor(tasks: readonly Task[], opts: { facts: boolean } = { facts: true }): ProbeRequest[] {
   const seen = new Map<string, ProbeRequest>();
-  for (const p of FACT_PROBES) seen.set(p.id, p);
+  if (opts.facts) for (const p of FACT_PROBES) seen.set(p.id, p);
   for (const t of tasks) {
     for (const p of operationFor(t.spec.kind).probes(t.spec as never)) {
       const prev = seen.get(p.id);

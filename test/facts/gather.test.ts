@@ -30,7 +30,7 @@ test('factsFrom reads every fact probe', (t) => {
       ['fact:kernel', r('3.10.0-229.7.2.el7.x86_64\n')],
       ['fact:cni', r('file\t/etc/cni/net.d/10-kuberouter.conflist\t"type":"bridge" "bridge":"kube-bridge" \n')],
       ['fact:links', r('lo\neth0\nkube-bridge\n')],
-      ['fact:binaries', r('iptables\t/usr/sbin/iptables\niscsiadm\t\n')],
+      ['fact:binaries', r('/usr/sbin/iptables\n/usr/bin/sudo\n')],
       ['fact:uid', r('0')],
       ['fact:clock', r('1700000000.5')],
     ]),
@@ -39,6 +39,8 @@ test('factsFrom reads every fact probe', (t) => {
   t.is(facts.os.family, 'rhel');
   t.is(facts.os.redhatRelease, 'CentOS Linux release 7.1.1503 (Core)');
   t.is(facts.cni.detected, 'kube-router');
-  t.deepEqual(facts.binaries, { iptables: '/usr/sbin/iptables', iscsiadm: null });
+  t.is(facts.binaries['iptables'], '/usr/sbin/iptables');
+  t.is(facts.binaries['sudo'], '/usr/bin/sudo');
+  t.is(facts.binaries['iscsiadm'], null, 'a binary that was not found is null, not absent');
   t.is(facts.clock, 1700000000.5);
 });

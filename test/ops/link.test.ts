@@ -20,3 +20,18 @@ test('a bridge that is down, and an unknown kind, still read clearly', (t) => {
   ]);
   t.deepEqual(summariseLink('x', '9: x: <NOARP,UP> mtu 1480 qdisc noqueue'), ['link x: unknown kind, mtu 1480, up']);
 });
+
+test('a link is read from the full listing by exact name, veth peers included', async (t) => {
+  const { linkFromListing } = await import('../../src/ops/link.js');
+  const listing = [
+    '2: eth0@if6: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP',
+    '    veth',
+    '3: cni01: <BROADCAST> mtu 1500 qdisc noop state DOWN',
+    '    bridge',
+    '#KR:ADDR',
+    '2: eth0    inet 10.213.0.16/16 scope global eth0',
+    '3: cni01    inet 10.1.0.1/24 scope global cni01',
+  ].join('\n');
+  t.is(linkFromListing(listing, 'eth0'), '2: eth0@if6: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP\n    veth\n2: eth0    inet 10.213.0.16/16 scope global eth0');
+  t.is(linkFromListing(listing, 'cni0'), undefined, 'cni01 is not cni0');
+});
