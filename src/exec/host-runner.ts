@@ -131,10 +131,13 @@ export async function applySavedPlan(
 const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
 const backupDirOf = (opts: HostRunOptions) => `${opts.backupRoot}/${opts.runId}`;
 
-/** Old runs' backups beyond `keep`, newest kept; run after a run that made a backup. */
+/** Old runs' backups beyond `keep`, newest kept; counted with a glob first, so the usual case forks nothing. */
 function pruneCommand(opts: HostRunOptions): string {
   const root = quote(opts.backupRoot);
-  return `[ -d ${root} ] && ls -1t ${root} | tail -n +${opts.keepBackups + 1} | while IFS= read -r d; do rm -rf -- ${root}/"$d"; done; true`;
+  return (
+    `cd ${root} 2>/dev/null || exit 0; set -- */; [ "$#" -gt ${opts.keepBackups} ] || exit 0; ` +
+    `ls -1t | tail -n +${opts.keepBackups + 1} | while IFS= read -r d; do rm -rf -- ${root}/"$d"; done`
+  );
 }
 
 async function applyHostPlan(

@@ -25,7 +25,8 @@ export function buildProbeScript(probes: readonly ProbeRequest[], nonce: string)
   probes.forEach((p, i) => {
     parts.push(
       `printf '%s\\n' '${m}B:${i}'`,
-      `kr_e=$( { ( ${p.script}\n) </dev/null; } 2>&1 1>&3 ); kr_rc=$?`,
+      // The command substitution is already a subshell: a probe's `exit` ends only itself.
+      `kr_e=$( { ${p.script}\n} </dev/null 2>&1 1>&3 ); kr_rc=$?`,
       `printf '\\n%s%d\\n' '${m}E:${i}:' "$kr_rc"`,
       `[ -z "$kr_e" ] || printf '%s\\n' "$kr_e" | sed 's/^/${m}S:${i} /'`,
     );

@@ -1,10 +1,12 @@
 import type { DetectedCni, Facts, OsFamily } from './types.js';
 import { PROBED_BINARIES } from './types.js';
+import { LINKS_PROBE, linkNames } from '../ops/link.js';
 import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
 
 // One probe per fact source; the executor sends them with the task probes in a single exec.
 export const FACT_PROBES: ProbeRequest[] = [
-  { id: 'fact:hostname', script: 'hostname 2>/dev/null || cat /etc/hostname' },
+  // `read` is a builtin: facts cost as few processes as possible (hosts share CPU with a fleet).
+  { id: 'fact:hostname', script: 'read -r h < /proc/sys/kernel/hostname && echo "$h"' },
   { id: 'fact:os-release', script: 'cat /etc/os-release 2>/dev/null' },
   { id: 'fact:redhat-release', script: 'cat /etc/redhat-release 2>/dev/null' },
   { id: 'fact:kernel', script: 'uname -r' },
@@ -15,7 +17,8 @@ export const FACT_PROBES: ProbeRequest[] = [
       'for f in /etc/cni/net.d/*; do [ -e "$f" ] || continue; printf "file\\t%s\\t" "$f"; ' +
       "grep -o -E '\"(type|bridge)\"[[:space:]]*:[[:space:]]*\"[^\"]*\"' \"$f\" 2>/dev/null | tr '\\n' ' '; echo; done",
   },
-  { id: 'fact:links', script: "ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1" },
+  // The same listing link tasks read: probed once per round whoever asks.
+  LINKS_PROBE,
   {
     id: 'fact:binaries',
     // `command -v` is a builtin: one path per binary found, nothing for a missing one, no fork.
@@ -88,7 +91,7 @@ export function factsFrom(results: ReadonlyMap<string, ProbeResult>): Facts {
       const [, path = '', hints = ''] = l.split('\t');
       return { path, hints };
     });
-  const links = out('fact:links').split('\n').map((s) => s.trim()).filter(Boolean);
+  const links = linkNames(out(LINKS_PROBE.id));
   const binaries: Record<string, string | null> = Object.fromEntries(PROBED_BINARIES.map((b) => [b, null]));
   for (const line of out('fact:binaries').split('\n').map((l) => l.trim())) {
     const name = line.slice(line.lastIndexOf('/') + 1);

@@ -6,34 +6,42 @@ import type { DecideContext } from './types.js';
 // Every destructive step keeps what it destroys under the run's backup directory and records
 // it in MANIFEST, one tab-separated line per item, so `kremedy undo` knows what to put back
 // without guessing from the directory layout:
-//   iptables <table> <file>     iptables-save -t <table> before the step
-//   link <name> <file>          `ip -d -j link show` (+ <file>.addr.json) before deletion
+//   iptables <table> <file>     iptables-save -t <table> before the run's first change to it
+//   link <name> <file>          `ip -d -j addr show` (kind, settings, addresses) before deletion
 //   moved <abs path>            the path itself now lives at files/<abs path>
 //   copied <abs path>           a copy of the file as it was, at files/<abs path> (the file stays)
 
 export const MANIFEST = 'MANIFEST';
 
+// Each step runs in its own subshell, so the umask is set every time (a builtin); the
+// directory is made once per run (the test is a builtin too: no process per step).
 function prepare(ctx: DecideContext): string {
-  return `umask 077; mkdir -p ${quote(ctx.backupDir)}`;
+  return `umask 077; [ -d ${quote(ctx.backupDir)} ] || mkdir -p ${quote(ctx.backupDir)}`;
+}
+
+function ensureDir(dir: string): string {
+  return `[ -d ${quote(dir)} ] || mkdir -p ${quote(dir)}`;
 }
 
 function record(ctx: DecideContext, ...fields: string[]): string {
   return `printf '%s\\n' ${quote(fields.join('\t'))} >> ${quote(`${ctx.backupDir}/${MANIFEST}`)}`;
 }
 
+/** Once per table per run: the first save is the state before the run touched that table. */
 export function backupIptables(table: IptablesTable, ctx: DecideContext): string[] {
-  const file = `${ctx.stepId}-iptables-${table}.rules`;
-  return [prepare(ctx), `iptables-save -t ${table} > ${quote(`${ctx.backupDir}/${file}`)}`, record(ctx, 'iptables', table, file)];
+  const file = `iptables-${table}.rules`;
+  const q = quote(`${ctx.backupDir}/${file}`);
+  return [prepare(ctx), `[ -e ${q} ] || { iptables-save -t ${table} > ${q} && ${record(ctx, 'iptables', table, file)}; }`];
 }
 
+/** `ip -d -j addr show`: the link's kind and settings and its addresses, in one process. */
 export function backupLink(name: string, ctx: DecideContext): string[] {
   const file = `${ctx.stepId}-link-${name}.json`;
-  const base = `${ctx.backupDir}/${file}`;
+  const q = quote(`${ctx.backupDir}/${file}`);
   return [
     prepare(ctx),
     // JSON where iproute2 supports it (undo recreates from it); text otherwise, for the record.
-    `ip -d -j link show dev ${quote(name)} > ${quote(base)} 2>/dev/null || ip -d link show dev ${quote(name)} > ${quote(base)}`,
-    `ip -j addr show dev ${quote(name)} > ${quote(base + '.addr.json')} 2>/dev/null || true`,
+    `ip -d -j addr show dev ${quote(name)} > ${q} 2>/dev/null || ip -d addr show dev ${quote(name)} > ${q}`,
     record(ctx, 'link', name, file),
   ];
 }
@@ -42,7 +50,7 @@ export function backupLink(name: string, ctx: DecideContext): string[] {
 export function moveToBackup(target: string, ctx: DecideContext): { backup: string[]; commands: string[] } {
   const dest = `${ctx.backupDir}/files${target}`;
   return {
-    backup: [prepare(ctx), `mkdir -p ${quote(path.posix.dirname(dest))}`, record(ctx, 'moved', target)],
+    backup: [prepare(ctx), ensureDir(path.posix.dirname(dest)), record(ctx, 'moved', target)],
     commands: [`mv -f ${quote(target)} ${quote(dest)}`],
   };
 }
@@ -50,5 +58,5 @@ export function moveToBackup(target: string, ctx: DecideContext): { backup: stri
 /** For files edited in place (/etc/hosts): keep a copy of the previous content. */
 export function copyToBackup(target: string, ctx: DecideContext): string[] {
   const dest = `${ctx.backupDir}/files${target}`;
-  return [prepare(ctx), `mkdir -p ${quote(path.posix.dirname(dest))}`, `cp -p ${quote(target)} ${quote(dest)}`, record(ctx, 'copied', target)];
+  return [prepare(ctx), ensureDir(path.posix.dirname(dest)), `cp -p ${quote(target)} ${quote(dest)}`, record(ctx, 'copied', target)];
 }

@@ -20,6 +20,15 @@ export const LINKS_PROBE = {
   script: `command -v ip >/dev/null 2>&1 || { echo '${NO_IP}'; exit 0; }; ip -d link show; echo '${ADDRESSES}'; ip -4 -o addr show`,
 };
 
+/** Names of every link in the listing (`eth0@if6` is eth0). */
+export function linkNames(listing: string): string[] {
+  const [links = ''] = listing.split(`${ADDRESSES}\n`);
+  return links.split('\n').flatMap((line) => {
+    const m = /^\d+: ([^:@\s]+)(?:@[^:\s]*)?: /.exec(line);
+    return m ? [m[1]!] : [];
+  });
+}
+
 /** The `ip -d link show` block of one link, and its `ip -4 -o addr` lines. */
 export function linkFromListing(listing: string, name: string): string | undefined {
   const [links = '', addrs = ''] = listing.split(`${ADDRESSES}\n`);

@@ -28,15 +28,14 @@ export const ALREADY = '#KR:ALREADY';
 const TABLE = /^(filter|nat|mangle|raw)$/;
 const NAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 
+/** One entry of `ip -d -j addr show`: link details with its addresses. */
 interface LinkJson {
   ifname?: string;
+  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }>;
   mtu?: number;
   address?: string;
   flags?: string[];
   linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> };
-}
-interface AddrJson {
-  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }>;
 }
 
 /** `ip link add` arguments for the kinds we can rebuild; undefined for the others. */
@@ -101,14 +100,8 @@ export function restoreSteps(dir: string, manifest: ManifestEntry[], files: Read
       const cmds = [`if ip link show dev ${q} >/dev/null 2>&1; then echo '${ALREADY}'; exit 0; fi`, create];
       if (link.mtu) cmds.push(`ip link set dev ${q} mtu ${Number(link.mtu)}`);
       if (link.address && /^[0-9a-f:]{17}$/.test(link.address)) cmds.push(`ip link set dev ${q} address ${link.address}`);
-      const addrRaw = files.get(`${e.file}.addr.json`);
-      try {
-        const addrs = addrRaw ? (JSON.parse(addrRaw) as AddrJson[]) : [];
-        for (const a of addrs[0]?.addr_info ?? []) {
-          if (a.family === 'inet' && a.local && a.prefixlen !== undefined) cmds.push(`ip addr add ${quote(`${a.local}/${a.prefixlen}`)} dev ${q}`);
-        }
-      } catch {
-        cannot.push(`link ${e.name}: addresses not restored (unreadable ${e.file}.addr.json)`);
+      for (const a of link.addr_info ?? []) {
+        if (a.family === 'inet' && a.local && a.prefixlen !== undefined) cmds.push(`ip addr add ${quote(`${a.local}/${a.prefixlen}`)} dev ${q}`);
       }
       if (link.flags?.includes('UP')) cmds.push(`ip link set dev ${q} up`);
       steps.push({ title: `recreate ${link.linkinfo?.info_kind} link ${e.name}`, commands: cmds });

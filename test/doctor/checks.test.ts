@@ -14,7 +14,7 @@ interface Case {
 
 const FLANNEL_CNI = 'file\t/etc/cni/net.d/10-flannel.conflist\t"type": "flannel" \n';
 const KR_CNI = 'file\t/etc/cni/net.d/10-kuberouter.conflist\t"type": "bridge" "bridge": "kube-bridge" \n';
-const NO_ISCSI = 'iptables\t/usr/sbin/iptables\niscsiadm\t';
+const NO_ISCSI = '/usr/sbin/iptables';
 const ETCD = (d: string) => `May 30 18:23:04 harbortest etcd: read-only range request "key:\\"/registry/pods/x\\" " took too long (${d}) to execute`;
 
 const cases: Case[] = [

@@ -41,7 +41,7 @@ test.serial('docker-isolation: dry run, run, second run', async (t) => {
   t.deepEqual(await chain('FORWARD'), ['-P FORWARD DROP', '-A FORWARD -j DOCKER-ISOLATION']);
   t.is((await chain('KUBE-FIREWALL')).length, 2);
   // The filter table was saved before the change.
-  t.regex(await onHost('w05', 'cat /var/lib/kremedy/backups/*/*-iptables-filter.rules'), /-A DOCKER-ISOLATION -j DROP/);
+  t.regex(await onHost('w05', 'cat /var/lib/kremedy/backups/*/iptables-filter.rules'), /-A DOCKER-ISOLATION -j DROP/);
 
   const again = await kremedy(['run', 'docker-isolation', '--hosts', 'w05', '--json']);
   t.is(again.code, 0);

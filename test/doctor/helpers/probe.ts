@@ -9,7 +9,7 @@ export const DEFAULT_OUTPUT: Record<string, string> = {
   'fact:kernel': '6.1.0-18-amd64',
   'fact:cni': '',
   'fact:links': 'lo\neth0',
-  'fact:binaries': 'iptables\t/usr/sbin/iptables\niscsiadm\t/usr/sbin/iscsiadm',
+  'fact:binaries': '/usr/sbin/iptables\n/usr/sbin/iscsiadm',
   'fact:uid': '0',
   'fact:clock': '1700000000.5',
   'doctor:iptables': 'count 12',
@@ -17,8 +17,14 @@ export const DEFAULT_OUTPUT: Record<string, string> = {
   'doctor:manifests': 'present',
 };
 
+/** Tests name links one per line under 'fact:links'; the real probe is an `ip -d link show` listing. */
+function asIpListing(names: string): string {
+  return names.split('\n').filter(Boolean).map((n, i) => `${i + 1}: ${n}: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP`).join('\n') + '\n#KR:ADDR\n';
+}
+
 export function hostProbe(output: Record<string, string>, host = 'n1'): HostProbe {
-  const merged = { ...DEFAULT_OUTPUT, ...output };
+  const { 'fact:links': links, ...rest } = { ...DEFAULT_OUTPUT, ...output };
+  const merged: Record<string, string> = { ...rest, links: asIpListing(links ?? '') };
   const results = new Map<string, ProbeResult>(Object.entries(merged).map(([id, stdout]) => [id, { stdout, stderr: '', rc: 0 }]));
   return { host, facts: factsFrom(results), results };
 }

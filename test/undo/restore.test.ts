@@ -1,0 +1,53 @@
+import test from 'ava';
+import { linkCreateArgs, parseBackupProbe, parseManifest, restoreSteps } from '../../src/undo/restore.js';
+
+const DIR = '/var/lib/kremedy/backups/R';
+
+test('manifest lines are parsed; unknown or malformed lines are ignored', (t) => {
+  t.deepEqual(parseManifest('iptables\tfilter\tiptables-filter.rules\nlink\tcni0\t10-link-cni0.json\nmoved\t/run/flannel\ncopied\t/etc/hosts\nbogus\nmoved\trelative/path\n'), [
+    { kind: 'iptables', table: 'filter', file: 'iptables-filter.rules' },
+    { kind: 'link', name: 'cni0', file: '10-link-cni0.json' },
+    { kind: 'moved', path: '/run/flannel' },
+    { kind: 'copied', path: '/etc/hosts' },
+  ]);
+});
+
+test('links are recreated from `ip -d -j addr show`: kind, settings, MTU, MAC, addresses, up', (t) => {
+  const vxlan = [{
+    ifname: 'flannel.1', mtu: 1450, address: 'd6:29:3e:af:47:4d', flags: ['BROADCAST', 'UP'],
+    linkinfo: { info_kind: 'vxlan', info_data: { id: 1, local: '10.213.0.16', link: 'eth0', port: 8472, learning: false } },
+    addr_info: [{ family: 'inet', local: '10.244.7.0', prefixlen: 32 }, { family: 'inet6', local: 'fe80::1', prefixlen: 64 }],
+  }];
+  const { steps, cannot } = restoreSteps(DIR, parseManifest('link\tflannel.1\t09-link-flannel.1.json'), new Map([['09-link-flannel.1.json', JSON.stringify(vxlan)]]));
+  t.deepEqual(cannot, []);
+  t.is(steps[0]?.title, 'recreate vxlan link flannel.1');
+  t.deepEqual(steps[0]?.commands.slice(1), [
+    'ip link add flannel.1 type vxlan id 1 local 10.213.0.16 dev eth0 dstport 8472 nolearning',
+    'ip link set dev flannel.1 mtu 1450',
+    'ip link set dev flannel.1 address d6:29:3e:af:47:4d',
+    'ip addr add 10.244.7.0/32 dev flannel.1',
+    'ip link set dev flannel.1 up',
+  ]);
+});
+
+test('a link kind kremedy cannot rebuild is reported, with the file that describes it', (t) => {
+  const { steps, cannot } = restoreSteps(DIR, parseManifest('link\tveth0\t05-link-veth0.json'), new Map([['05-link-veth0.json', JSON.stringify([{ linkinfo: { info_kind: 'veth' } }])]]));
+  t.deepEqual(steps, []);
+  t.regex(cannot[0] ?? '', /link veth0: kind veth cannot be recreated by kremedy; details are in \/var\/lib\/kremedy\/backups\/R\/05-link-veth0\.json/);
+  t.is(linkCreateArgs('x', { linkinfo: { info_kind: 'bridge' } }), 'ip link add x type bridge');
+});
+
+test('iptables come back from the first save of each table; files are copied back, newest first', (t) => {
+  const manifest = parseManifest('iptables\tfilter\tiptables-filter.rules\nmoved\t/run/flannel\niptables\tfilter\tlater.rules\nmoved\t/etc/cni/net.d/x y');
+  const { steps } = restoreSteps(DIR, manifest, new Map());
+  t.deepEqual(steps.map((s) => s.title), ['restore iptables filter from iptables-filter.rules', 'restore /etc/cni/net.d/x y', 'restore /run/flannel']);
+  t.true(steps[1]!.commands.some((c) => c.includes("cp -a '/var/lib/kremedy/backups/R/files/etc/cni/net.d/x y' '/etc/cni/net.d/x y'")), 'paths are quoted');
+});
+
+test('the backup probe output splits into manifest and files; a missing run is recognised', (t) => {
+  t.deepEqual(parseBackupProbe('#KR:NO-RUN\n'), { exists: false, manifest: [], files: new Map() });
+  const parsed = parseBackupProbe('#KR:MANIFEST\nmoved\t/run/flannel\n#KR:FILE a.json\n[{"ifname":"a"}]\n');
+  t.true(parsed.exists);
+  t.deepEqual(parsed.manifest, [{ kind: 'moved', path: '/run/flannel' }]);
+  t.is(parsed.files.get('a.json')?.trim(), '[{"ifname":"a"}]');
+});
