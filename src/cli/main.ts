@@ -3,6 +3,7 @@
 // Command modules are imported inside handlers so `--help` and `list` stay fast.
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { InputError } from '../errors.js';
 import { reportError } from './exit.js';
 import { reportArgs, reportOptions } from './report-options.js';
 
@@ -45,7 +46,21 @@ type ConnArgv = {
 };
 
 /** yargs' parsed options to the commands' argument objects (absent options stay absent). */
+/**
+ * yargs turns a repeated option into an array (`--hosts a --hosts b`), which would reach code
+ * expecting one string; a second value is a mistake, refused clearly. Called inside the command's
+ * promise chain, so the throw becomes exit 1 before anything runs.
+ */
+function refuseRepeated(a: Record<string, unknown>): void {
+  const names = ['inventory', 'hosts', 'known-hosts', 'forks', 'connect-timeout', 'timeout', 'serial', 'max-fail', 'keep', 'junit', 'report'];
+  const repeated = names.filter((n) => Array.isArray(a[n]));
+  if (repeated.length > 0) {
+    throw new InputError(`${repeated.map((n) => `--${n}`).join(', ')} given more than once; give each once (a host pattern takes a,b for several hosts)`);
+  }
+}
+
 function connectionArgs(a: ConnArgv) {
+  refuseRepeated(a as never);
   return {
     inventory: a.inventory,
     ...(a.hosts !== undefined ? { hosts: a.hosts } : {}),

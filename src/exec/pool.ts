@@ -20,3 +20,19 @@ export async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return notStarted;
 }
+
+/** A counting semaphore: `limit(fn)` runs fn once fewer than `n` limited calls are in flight. */
+export function limiter(n: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -2,9 +2,9 @@ import type { ParamValues, Task } from '../dsl/types.js';
 import type { Host } from '../inventory/types.js';
 import type { HostPlan } from '../plan/types.js';
 import { emptyRecap, type EmitFn, type HostRecap, type RunEvent } from '../report/events.js';
-import { HostConnection, HostUnreachableError, type HostKeyPolicy } from '../ssh/connection.js';
+import { HostUnreachableError, type HostConnection, type HostKeyPolicy } from '../ssh/connection.js';
 import { splitBatches } from './batches.js';
-import { loadPrivateKeys } from './credentials.js';
+import { hostConnector } from './connector.js';
 import { applySavedPlan, runHost, type HostOutcome, type HostRunOptions } from './host-runner.js';
 import { forEachLimited } from './pool.js';
 
@@ -20,7 +20,13 @@ export interface ConnectionSettings {
   backupRoot?: string;
   keepBackups?: number;
   /** Set by the CLI's signal handler: no new host or step starts once it is set. */
-  interrupt?: { signal?: 'SIGINT' | 'SIGTERM' };
+  interrupt?: Interrupt;
+}
+
+export interface Interrupt {
+  signal?: 'SIGINT' | 'SIGTERM';
+  /** Hosts being worked on right now: what a forced exit (second signal) leaves mid-way. */
+  active?: Set<string>;
 }
 
 export interface RunOptions extends ConnectionSettings {
@@ -62,7 +68,7 @@ export async function runOnHosts(
   emit: EmitFn,
 ): Promise<RunSummary> {
   const started = Date.now();
-  const keys = loadPrivateKeys(meta.hosts);
+  const connect = hostConnector(meta.hosts, settings.hostKeys, settings.connectTimeoutMs);
   const recap: Record<string, HostRecap> = Object.fromEntries(meta.hosts.map((h) => [h.name, emptyRecap()]));
   const outcomes: RunSummary['outcomes'] = new Map();
   const countingEmit: EmitFn = (ev: RunEvent) => {
@@ -81,17 +87,19 @@ export async function runOnHosts(
   };
 
   const one = async (host: Host) => {
+    settings.interrupt?.active?.add(host.name);
+    try {
+      await oneHost(host);
+    } finally {
+      settings.interrupt?.active?.delete(host.name);
+    }
+  };
+  const oneHost = async (host: Host) => {
     const t0 = Date.now();
     countingEmit({ type: 'phase', host: host.name, phase: 'connecting' });
     let conn: HostConnection;
     try {
-      conn = await HostConnection.open({
-        host,
-        ...(host.privateKeyFile ? { privateKey: keys.get(host.privateKeyFile)! } : {}),
-        ...(process.env['SSH_AUTH_SOCK'] ? { agent: process.env['SSH_AUTH_SOCK'] } : {}),
-        hostKeys: settings.hostKeys,
-        connectTimeoutMs: settings.connectTimeoutMs,
-      });
+      conn = await connect(host);
     } catch (err) {
       const message = err instanceof HostUnreachableError ? err.message : String(err);
       recap[host.name]!.unreachable = true;

@@ -48,9 +48,22 @@ export interface ExecResult {
 
 const isPrivileged = (h: Host) => h.user === 'root' || !h.become;
 
+/**
+ * Test instrumentation: the most channels any one connection had open at once. kremedy opens
+ * one at a time per connection (OpenSSH's MaxSessions defaults to 10); test/e2e/load.test.ts
+ * proves it by setting KREMEDY_DEBUG_CHANNELS=1, which prints this figure when the process exits.
+ */
+export const channelStats = { maxPerConnection: 0, execs: 0 };
+if (process.env['KREMEDY_DEBUG_CHANNELS'] === '1') {
+  process.on('exit', () => {
+    process.stderr.write(`kremedy-debug: execs=${channelStats.execs} max-concurrent-channels-per-connection=${channelStats.maxPerConnection}\n`);
+  });
+}
+
 export class HostConnection {
   private closed = false;
   private closeReason: string | undefined;
+  private openChannels = 0;
 
   private constructor(private readonly client: Client, readonly host: Host) {
     client.on('close', () => {
@@ -155,7 +168,13 @@ export class HostConnection {
       if (this.closed) return reject(new CommandAbortedError(`connection to ${this.host.name} is closed${this.closeReason ? `: ${this.closeReason}` : ''}`));
       let timer: NodeJS.Timeout | undefined;
       let onClientClose: (() => void) | undefined;
+      let counted = true;
+      this.openChannels++;
+      channelStats.execs++;
+      channelStats.maxPerConnection = Math.max(channelStats.maxPerConnection, this.openChannels);
       const cleanup = () => {
+        if (counted) this.openChannels--;
+        counted = false;
         if (timer) clearTimeout(timer);
         if (onClientClose) this.client.off('close', onClientClose);
       };

@@ -87,7 +87,7 @@ export async function withInterrupts<T>(fn: (interrupt: Interrupt) => Promise<T>
     if (interrupt.signal) {
       const left = [...(interrupt.active ?? [])].sort();
       process.stderr.write(
-        `\nkremedy: second ${signal}: exiting now; ${left.length ? `left mid-step on: ${left.join(', ')} (check them with \`kremedy runs\` and re-run)` : 'no host was mid-step'}\n`,
+        `\nkremedy: second ${signal}: exiting now; ${left.length ? `left mid-way (connecting, probing or in a step) on: ${left.join(', ')} (check them with \`kremedy runs\` and re-run)` : 'no host was mid-way'}\n`,
       );
       process.exit(interrupt.signal === 'SIGINT' ? 130 : 143);
     }
