@@ -152,13 +152,15 @@ async function applyHostPlan(
   const emitTask = taskEmitter(host.name, emit);
   emit({ type: 'phase', host: host.name, phase: 'applying' });
   const changes = plan.tasks.filter((t): t is Extract<TaskPlan, { status: 'change' }> => t.status === 'change');
-  const { outcomes: outcome, execError, partialOutput } = await executeSteps(
+  const verifyProbes = probesFor(changes.map((t) => tasks[t.index]!), { facts: false });
+  const { outcomes: outcome, verified: verifyResults, execError, partialOutput } = await executeSteps(
     conn,
     changes.map((t) => ({ index: t.index, commands: [...t.backup, ...t.commands] })),
     {
       timeoutMs: opts.commandTimeoutMs * Math.max(1, changes.length),
       stopRequested: opts.stopRequested,
       epilogue: pruneCommand(opts),
+      verify: verifyProbes,
       onStart: (index) => {
         const t = plan.tasks[index];
         if (t) emit({ type: 'progress', host: host.name, task: t.title, index });
@@ -178,8 +180,11 @@ async function applyHostPlan(
     try {
       // Only what ran is probed again, without the facts: the decisions of link, file and
       // iptables tasks do not read facts, and a reset is expected to change some (the CNI).
-      const ranTasks = ran.map((t) => tasks[t.index]!);
-      const results = await runProbes(conn, probesFor(ranTasks, { facts: false }), opts.commandTimeoutMs);
+      // Usually the step script already probed (every step ran); else probe what did run now.
+      const results =
+        verifyResults.size === verifyProbes.length
+          ? verifyResults
+          : await runProbes(conn, probesFor(ran.map((t) => tasks[t.index]!), { facts: false }), opts.commandTimeoutMs);
       for (const t of ran) {
         verified.set(t.index, decideTask(tasks[t.index]!, t.index, { facts: plan.facts, params, results, backupDir: backupDirOf(opts) }));
       }

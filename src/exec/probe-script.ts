@@ -84,7 +84,11 @@ export interface StepRequest {
  * so an interrupt stops the host between steps (never in the middle of one) at the cost of
  * one pipelined round trip per step instead of a new channel per step.
  */
-export function buildStepScript(steps: readonly StepRequest[], nonce: string, epilogue?: string): string {
+/**
+ * `verify`: a probe script (another nonce) run right after the last step succeeded, so the
+ * proof that each change converged costs no exec of its own.
+ */
+export function buildStepScript(steps: readonly StepRequest[], nonce: string, epilogue?: string, verify?: string): string {
   const m = marker(nonce);
   const parts = [
     'LC_ALL=C; export LC_ALL',
@@ -99,6 +103,7 @@ export function buildStepScript(steps: readonly StepRequest[], nonce: string, ep
       `[ "$kr_rc" -eq 0 ] || exit 0`,
     );
   }
+  if (verify) parts.push(verify);
   if (epilogue) parts.push(`( ${epilogue}\n) </dev/null >/dev/null 2>&1`);
   parts.push(`printf '%s\\n' '${m}DONE'`);
   return parts.join('\n') + '\n';

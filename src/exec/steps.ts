@@ -1,10 +1,12 @@
 import type { HostConnection } from '../ssh/connection.js';
-import { buildStepScript, newNonce, StepStreamParser, type StepRequest } from './probe-script.js';
+import { buildProbeScript, buildStepScript, newNonce, parseProbeOutput, StepStreamParser, type ProbeRequest, type ProbeResult, type StepRequest } from './probe-script.js';
 
 export type StepOutcome = { rc: number; output: string } | 'stopped';
 
 export interface StepsResult {
   outcomes: Map<number, StepOutcome>;
+  /** Results of the verify probes, when every step ran (empty otherwise). */
+  verified: Map<string, ProbeResult>;
   /** Set when the exec itself broke (connection lost, timeout): later steps have no outcome. */
   execError?: Error;
   partialOutput: string;
@@ -14,14 +16,17 @@ export interface StepsResult {
 export async function executeSteps(
   conn: HostConnection,
   steps: readonly StepRequest[],
-  opts: { timeoutMs: number; stopRequested: () => boolean; epilogue?: string; onStart?: (index: number) => void },
+  opts: { timeoutMs: number; stopRequested: () => boolean; epilogue?: string; verify?: ProbeRequest[]; onStart?: (index: number) => void },
 ): Promise<StepsResult> {
   const nonce = newNonce();
   const parser = new StepStreamParser(nonce);
   const outcomes = new Map<number, StepOutcome>();
   let execError: Error | undefined;
+  const verifyNonce = newNonce();
+  const verifyScript = opts.verify?.length ? buildProbeScript(opts.verify, verifyNonce) : undefined;
+  let stdout = '';
   try {
-    await conn.exec(buildStepScript(steps, nonce, opts.epilogue), {
+    ({ stdout } = await conn.exec(buildStepScript(steps, nonce, opts.epilogue, verifyScript), {
       timeoutMs: opts.timeoutMs,
       keepStdinOpen: true,
       onStdout: (chunk, channel) => {
@@ -35,9 +40,10 @@ export async function executeSteps(
           else if (ev.type === 'done') channel.end();
         }
       },
-    });
+    }));
   } catch (err) {
     execError = err as Error;
   }
-  return { outcomes, ...(execError ? { execError } : {}), partialOutput: parser.partialOutput };
+  const verified = opts.verify?.length && !execError ? parseProbeOutput(stdout, verifyNonce, opts.verify) : new Map<string, ProbeResult>();
+  return { outcomes, verified, ...(execError ? { execError } : {}), partialOutput: parser.partialOutput };
 }

@@ -17,11 +17,28 @@ export interface IptablesTableState {
 
 const NO_IPTABLES = '#KR:NO-IPTABLES';
 
-export function iptablesSaveProbe(table: IptablesTable): ProbeRequest {
+/**
+ * One `iptables-save` of every table serves every iptables task of a host: on the nft backend
+ * each run loads the whole ruleset, so three `-t` runs cost three times one.
+ */
+export function iptablesSaveProbe(_table?: IptablesTable): ProbeRequest {
   return {
-    id: `iptables-save:${table}`,
-    script: `command -v iptables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; iptables-save -t ${table}`,
+    id: 'iptables-save',
+    script: `command -v iptables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; iptables-save`,
   };
+}
+
+/** The lines of one table's section (`*nat` … `COMMIT`); empty when the table is not in use. */
+export function tableSection(text: string, table: IptablesTable): string {
+  const out: string[] = [];
+  let inside = false;
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith('*')) inside = t === `*${table}`;
+    else if (t === 'COMMIT') inside = false;
+    else if (inside) out.push(line);
+  }
+  return out.join('\n');
 }
 
 /** iptables-save output of one table, counters dropped so that state compares by meaning. */
@@ -42,14 +59,11 @@ export function parseIptablesSave(text: string): Omit<IptablesTableState, 'avail
 }
 
 export function readIptablesState(table: IptablesTable, results: ReadonlyMap<string, ProbeResult>): IptablesTableState {
-  const r = probeResult(results, iptablesSaveProbe(table).id);
+  const r = probeResult(results, iptablesSaveProbe().id);
   if (r.stdout.trim() === NO_IPTABLES) return { available: false, chains: [], rules: [] };
-  if (r.rc !== 0) {
-    // A table that was never created (nft backend) has nothing in it; anything else is a real failure.
-    if (/does not exist|can't initialize/i.test(r.stderr)) return { available: true, chains: [], rules: [] };
-    throw new ProbeError(`iptables-save -t ${table} failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
-  }
-  return { available: true, ...parseIptablesSave(r.stdout) };
+  if (r.rc !== 0) throw new ProbeError(`iptables-save failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
+  // A table absent from the output was never created (nft) or loaded (legacy): nothing in it.
+  return { available: true, ...parseIptablesSave(tableSection(r.stdout, table)) };
 }
 
 

@@ -82,3 +82,24 @@ test('step stream parser: markers split across chunks are still recognised', (t)
   for (let i = 0; i < text.length; i += 3) events.push(...p.feed(text.slice(i, i + 3)));
   t.deepEqual(events, [{ type: 'begin', index: 1 }, { type: 'end', index: 1, rc: 0, output: 'hello' }, { type: 'done' }]);
 });
+
+test('step script: verify probes run after the last step, in the same exec, under their own nonce', async (t) => {
+  const { buildProbeScript } = await import('../../src/exec/probe-script.js');
+  const verify = [{ id: 'v', script: 'echo converged' }];
+  const script = buildStepScript([{ index: 0, commands: ['echo step'] }], 's1', undefined, buildProbeScript(verify, 'v1'));
+  const out: string[] = [];
+  await new Promise<void>((resolve) => {
+    const child = spawn('/bin/sh', ['-c', script]);
+    const parser = new StepStreamParser('s1');
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out.push(chunk);
+      for (const ev of parser.feed(chunk)) {
+        if (ev.type === 'ready') child.stdin.write('go\n');
+        if (ev.type === 'done') child.stdin.end();
+      }
+    });
+    child.on('close', () => resolve());
+  });
+  t.deepEqual(parseProbeOutput(out.join(''), 'v1', verify).get('v'), { stdout: 'converged', stderr: '', rc: 0 });
+});
