@@ -3,28 +3,32 @@ import { PROBED_BINARIES } from './types.js';
 import { LINKS_PROBE, linkNames } from '../ops/link.js';
 import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
 
+/** `cat` without a process: a `read` loop is a shell builtin (the last line may lack a newline). */
+const catBuiltin = (file: string) => `[ -r ${file} ] || exit 0; while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done < ${file}`;
+
 // One probe per fact source; the executor sends them with the task probes in a single exec.
+// Builtins where they will do: every process counts when a fleet of hosts shares the CPU.
 export const FACT_PROBES: ProbeRequest[] = [
-  // `read` is a builtin: facts cost as few processes as possible (hosts share CPU with a fleet).
   { id: 'fact:hostname', script: 'read -r h < /proc/sys/kernel/hostname && echo "$h"' },
-  { id: 'fact:os-release', script: 'cat /etc/os-release 2>/dev/null' },
-  { id: 'fact:redhat-release', script: 'cat /etc/redhat-release 2>/dev/null' },
+  { id: 'fact:os-release', script: catBuiltin('/etc/os-release') },
+  { id: 'fact:redhat-release', script: catBuiltin('/etc/redhat-release') },
+  // A process on purpose: the `uname` found on PATH is the one that counts (shims included).
   { id: 'fact:kernel', script: 'uname -r' },
   {
     id: 'fact:cni',
-    // File name, then the "type" and "bridge" values inside it: enough to tell flannel from kube-router.
+    // File name, then its "type" and "bridge" lines: enough to tell flannel from kube-router.
     script:
-      'for f in /etc/cni/net.d/*; do [ -e "$f" ] || continue; printf "file\\t%s\\t" "$f"; ' +
-      "grep -o -E '\"(type|bridge)\"[[:space:]]*:[[:space:]]*\"[^\"]*\"' \"$f\" 2>/dev/null | tr '\\n' ' '; echo; done",
+      `for f in /etc/cni/net.d/*; do [ -e "$f" ] || continue; printf 'file\\t%s\\t' "$f"; ` +
+      `while IFS= read -r l || [ -n "$l" ]; do case $l in *'"type"'*|*'"bridge"'*) printf '%s ' "$l";; esac; done < "$f"; echo; done`,
   },
   // The same listing link tasks read: probed once per round whoever asks.
   LINKS_PROBE,
   {
     id: 'fact:binaries',
-    // `command -v` is a builtin: one path per binary found, nothing for a missing one, no fork.
+    // `command -v` is a builtin: one path per binary found, nothing for a missing one.
     script: `for b in ${PROBED_BINARIES.join(' ')}; do command -v "$b" || :; done`,
   },
-  { id: 'fact:uid', script: 'id -u' },
+  { id: 'fact:uid', script: `while read -r k v _; do [ "$k" = Uid: ] && { echo "$v"; break; }; done < /proc/self/status` },
   { id: 'fact:clock', script: 'date +%s.%N' },
 ];
 

@@ -9,39 +9,49 @@ export interface LinkState {
 }
 
 const NO_IP = '#KR:NO-IP';
-const ADDRESSES = '#KR:ADDR';
 
 /**
- * One probe for every link task of a host: all links and all IPv4 addresses in two `ip` runs,
- * instead of two or three per link. Each task then reads its own link from the listing.
+ * One probe for every link task of a host: `ip -d addr show` lists every link with its kind,
+ * settings and addresses in one process, instead of two or three per link. Each task then
+ * reads its own link from the listing.
  */
 export const LINKS_PROBE = {
   id: 'links',
-  script: `command -v ip >/dev/null 2>&1 || { echo '${NO_IP}'; exit 0; }; ip -d link show; echo '${ADDRESSES}'; ip -4 -o addr show`,
+  script: `command -v ip >/dev/null 2>&1 || { echo '${NO_IP}'; exit 0; }; ip -d addr show`,
 };
+
+const HEADER = /^\d+: ([^:@\s]+)(?:@[^:\s]*)?: /;
 
 /** Names of every link in the listing (`eth0@if6` is eth0). */
 export function linkNames(listing: string): string[] {
-  const [links = ''] = listing.split(`${ADDRESSES}\n`);
-  return links.split('\n').flatMap((line) => {
-    const m = /^\d+: ([^:@\s]+)(?:@[^:\s]*)?: /.exec(line);
+  return listing.split('\n').flatMap((line) => {
+    const m = HEADER.exec(line);
     return m ? [m[1]!] : [];
   });
 }
 
-/** The `ip -d link show` block of one link, and its `ip -4 -o addr` lines. */
+/**
+ * The block of one link in `ip -d addr show`, IPv4 addresses included. IPv6 lines are left
+ * out: link-local addresses come and go with the link state and are not what a reset removes.
+ */
 export function linkFromListing(listing: string, name: string): string | undefined {
-  const [links = '', addrs = ''] = listing.split(`${ADDRESSES}\n`);
   const block: string[] = [];
   let inBlock = false;
-  for (const line of links.split('\n')) {
-    const header = /^\d+: ([^:@\s]+)(?:@[^:\s]*)?: /.exec(line);
+  let skipLifetime = false;
+  for (const line of listing.split('\n')) {
+    const header = HEADER.exec(line);
     if (header) inBlock = header[1] === name;
-    if (inBlock && line !== '') block.push(line);
+    if (!inBlock || line === '') continue;
+    const t = line.trim();
+    if (t.startsWith('inet6 ')) {
+      skipLifetime = true;
+      continue;
+    }
+    if (t.startsWith('valid_lft') && skipLifetime) continue;
+    skipLifetime = false;
+    block.push(line);
   }
-  if (block.length === 0) return undefined;
-  const own = addrs.split('\n').filter((l) => /^\d+: (\S+)/.exec(l)?.[1] === name);
-  return [...block, ...own].join('\n');
+  return block.length ? block.join('\n') : undefined;
 }
 
 export const linkAbsent: Operation<'link-absent', LinkState> = {

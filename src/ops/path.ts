@@ -7,14 +7,17 @@ export { moveToBackup };
 
 export interface PathState {
   kind: 'absent' | 'file' | 'directory' | 'symlink' | 'other';
-  /** For directories, the entries below it (first 100), so the plan shows what goes. */
+  /** For directories, the entries directly in it, so the plan shows what goes. */
   entries: string[];
 }
 
 export function pathProbeScript(p: string): string {
   const q = quote(p);
   return (
-    `if [ -L ${q} ]; then echo symlink; elif [ -d ${q} ]; then echo directory; find ${q} -mindepth 1 -maxdepth 3 2>/dev/null | head -n 100; ` +
+    // Entries one level down, listed with a glob (a builtin) rather than find: enough for a
+    // person to see what goes, without a process per probe.
+    `if [ -L ${q} ]; then echo symlink; elif [ -d ${q} ]; then echo directory; ` +
+    `for e in ${q}/* ${q}/.[!.]* ${q}/..?*; do if [ -e "$e" ] || [ -L "$e" ]; then printf '%s\\n' "$e"; fi; done; ` +
     `elif [ -f ${q} ]; then echo file; elif [ -e ${q} ]; then echo other; else echo absent; fi`
   );
 }

@@ -29,7 +29,7 @@ test('factsFrom reads every fact probe', (t) => {
       ['fact:redhat-release', r('CentOS Linux release 7.1.1503 (Core)')],
       ['fact:kernel', r('3.10.0-229.7.2.el7.x86_64\n')],
       ['fact:cni', r('file\t/etc/cni/net.d/10-kuberouter.conflist\t"type":"bridge" "bridge":"kube-bridge" \n')],
-      ['links', r('1: lo: <LOOPBACK,UP> mtu 65536\n2: eth0@if9: <BROADCAST,UP> mtu 1500\n    veth\n3: kube-bridge: <BROADCAST> mtu 1500\n    bridge\n#KR:ADDR\n')],
+      ['links', r('1: lo: <LOOPBACK,UP> mtu 65536\n2: eth0@if9: <BROADCAST,UP> mtu 1500\n    veth\n3: kube-bridge: <BROADCAST> mtu 1500\n    bridge\n')],
       ['fact:binaries', r('/usr/sbin/iptables\n/usr/bin/sudo\n')],
       ['fact:uid', r('0')],
       ['fact:clock', r('1700000000.5')],

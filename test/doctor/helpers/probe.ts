@@ -19,7 +19,7 @@ export const DEFAULT_OUTPUT: Record<string, string> = {
 
 /** Tests name links one per line under 'fact:links'; the real probe is an `ip -d link show` listing. */
 function asIpListing(names: string): string {
-  return names.split('\n').filter(Boolean).map((n, i) => `${i + 1}: ${n}: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP`).join('\n') + '\n#KR:ADDR\n';
+  return names.split('\n').filter(Boolean).map((n, i) => `${i + 1}: ${n}: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP`).join('\n') + '\n';
 }
 
 export function hostProbe(output: Record<string, string>, host = 'n1'): HostProbe {
