@@ -14,6 +14,13 @@ export interface ConnectArgs {
   connectTimeout: number;
 }
 
+/** What the read-only commands that probe every selected host (facts, doctor) are given. */
+export interface ProbeCommandArgs extends ConnectArgs {
+  json: boolean;
+  forks: number;
+  timeout: number;
+}
+
 export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Host[]; connect: (host: Host) => Promise<HostConnection> }> {
   const inv = await openInventory(args.inventory, process.stderr);
   const { selectHosts } = await import('../inventory/index.js');

@@ -45,7 +45,6 @@ type ConnArgv = {
   report?: string | undefined;
 };
 
-/** yargs' parsed options to the commands' argument objects (absent options stay absent). */
 /**
  * yargs turns a repeated option into an array (`--hosts a --hosts b`), which would reach code
  * expecting one string; a second value is a mistake, refused clearly. Called inside the command's
@@ -59,6 +58,7 @@ function refuseRepeated(a: Record<string, unknown>): void {
   }
 }
 
+/** yargs' parsed options to the commands' argument objects (absent options stay absent). */
 function connectionArgs(a: ConnArgv) {
   refuseRepeated(a as never);
   return {

@@ -5,7 +5,7 @@ import { probeForDoctor } from '../../doctor/probe-host.js';
 import { checkIds } from '../../doctor/registry.js';
 import { humanReport, jsonLines, type Unreachable } from '../../doctor/report.js';
 import type { ClockSample, HostProbe } from '../../doctor/types.js';
-import { prepareConnections } from '../connect.js';
+import { prepareConnections, type ProbeCommandArgs } from '../connect.js';
 import { EXIT } from '../exit.js';
 
 /**
@@ -13,17 +13,7 @@ import { EXIT } from '../exit.js';
  * Exit: 4 when a host could not be checked (the picture is incomplete, whatever else was found),
  * else 3 when a warning or critical finding came up, else 0. Info findings never change the status.
  */
-export async function doctorCommand(args: {
-  inventory: string;
-  hosts?: string;
-  json: boolean;
-  forks: number;
-  knownHosts?: string;
-  trustNewHosts: boolean;
-  connectTimeout: number;
-  timeout: number;
-  skip: string[];
-}): Promise<number> {
+export async function doctorCommand(args: ProbeCommandArgs & { skip: string[] }): Promise<number> {
   const known = checkIds();
   const unknown = args.skip.filter((id) => !known.includes(id));
   if (unknown.length) throw new InputError(`--skip: unknown check ${unknown.join(', ')} (checks: ${known.join(', ')})`);

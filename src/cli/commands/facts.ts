@@ -1,19 +1,10 @@
 import { probeHost } from '../../exec/host-runner.js';
 import { forEachLimited } from '../../exec/pool.js';
 import type { Facts } from '../../facts/types.js';
-import { prepareConnections } from '../connect.js';
+import { prepareConnections, type ProbeCommandArgs } from '../connect.js';
 import { EXIT } from '../exit.js';
 
-export async function factsCommand(args: {
-  inventory: string;
-  hosts?: string;
-  json: boolean;
-  forks: number;
-  knownHosts?: string;
-  trustNewHosts: boolean;
-  connectTimeout: number;
-  timeout: number;
-}): Promise<number> {
+export async function factsCommand(args: ProbeCommandArgs): Promise<number> {
   const { hosts, connect } = await prepareConnections(args);
   const results = new Map<string, { facts: Facts } | { error: string }>();
   await forEachLimited(hosts, args.forks, async (host) => {
