@@ -20,6 +20,7 @@ const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'alias', 'indir
  */
 export function enableCommands(unit: string, start: boolean): string[] {
   const u = quote(unit);
+  const ident = quote(unit.replace(/\.service$/, ''));
   if (!start) return ['systemctl daemon-reload', `timeout 30 systemctl enable ${u}`];
   return [
     'systemctl daemon-reload',
@@ -32,14 +33,16 @@ export function enableCommands(unit: string, start: boolean): string[] {
     // so an empty answer is retried briefly (bounded: 3 s).
     `  kr_try=0`,
     `  while :; do`,
-    `    kr_log=$(timeout 30 journalctl -u ${u} --since "$kr_since" -n 50 --no-pager -o short 2>/dev/null | grep -v ' systemd\\[1\\]: ' | sed 's/^[^]]*\\]: //' || true)`,
+    // Also by syslog identifier: a daemon that dies at once often logs before journald has tied
+    // its process to the unit, and those lines are missing from \`journalctl -u\`.
+    `    kr_log=$( { timeout 30 journalctl -u ${u} --since "$kr_since" -n 50 --no-pager -o short; timeout 30 journalctl -t ${ident} --since "$kr_since" -n 50 --no-pager -o short; } 2>/dev/null | grep -v ' systemd\\[1\\]: ' | sed 's/^[^]]*\\]: //' || true)`,
     `    kr_why=$(printf '%s\\n' "$kr_log" | grep -iE 'can ?not|error|fail|denied|not supported|no such|invalid|refused' | tail -n 1)`,
     `    if [ -n "$kr_why" ] || [ "$kr_try" -ge 3 ]; then break; fi`,
     `    kr_try=$((kr_try + 1)); sleep 1`,
     `  done`,
     // Nothing from this attempt (journald may drop or lag a crashing daemon's last words): the
     // most recent complaint the daemon logged before, with its time, so it is not taken for new.
-    `  [ -n "$kr_why" ] || kr_why=$(timeout 30 journalctl -u ${u} -n 200 --no-pager -o short 2>/dev/null | grep -v ' systemd\\[1\\]: ' | grep -iE 'can ?not|error|fail|denied|not supported|no such|invalid|refused' | tail -n 1 | sed 's/^\\(.\\{15\\}\\)[^]]*\\]: /last logged at \\1: /' || true)`,
+    `  [ -n "$kr_why" ] || kr_why=$( { timeout 30 journalctl -u ${u} -n 200 --no-pager -o short; timeout 30 journalctl -t ${ident} -n 200 --no-pager -o short; } 2>/dev/null | grep -v ' systemd\\[1\\]: ' | grep -iE 'can ?not|error|fail|denied|not supported|no such|invalid|refused' | tail -n 1 | sed 's/^\\(.\\{15\\}\\)[^]]*\\]: /last logged at \\1: /' || true)`,
     `  [ -n "$kr_why" ] || kr_why=$(timeout 30 systemctl status ${u} --no-pager -n 20 2>/dev/null | grep -v '^$' | tail -n 1 || true)`,
     `  kr_result=$(systemctl show -p Result ${u} 2>/dev/null | cut -d= -f2)`,
     `  echo "${unit} did not start (result: \${kr_result:-unknown}, state: $(systemctl is-active ${u} 2>/dev/null)): \${kr_why:-no journal entries}"`,

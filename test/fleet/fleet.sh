@@ -227,7 +227,7 @@ images_in_use() {
     else
       echo unknown
     fi
-  done < <(findmnt -rn -t overlay -o TARGET)
+  done < <(findmnt -rn -t overlay -o TARGET || true) # none mounted: findmnt exits 1
 }
 
 # Drop replaced images (base.old.*) no mounted host uses any more.
