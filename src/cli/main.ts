@@ -4,10 +4,10 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../errors.js';
+import { DEFAULT_INVENTORY } from './common.js';
 import { reportError } from './exit.js';
 import { reportArgs, reportOptions } from './report-options.js';
 
-const DEFAULT_INVENTORY = 'inventory/hosts.yml';
 
 function connectionOptions<T>(y: Argv<T>) {
   return y

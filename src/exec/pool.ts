@@ -26,13 +26,16 @@ export function limiter(n: number): <R>(fn: () => Promise<R>) => Promise<R> {
   let active = 0;
   const waiting: Array<() => void> = [];
   return async (fn) => {
-    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
+    // A finishing call hands its slot straight to the next waiter, so a newcomer arriving in
+    // between cannot take it too and push the count past n.
+    if (active < n) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
     try {
       return await fn();
     } finally {
-      active--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
   };
 }
