@@ -182,9 +182,10 @@ export function buildCli(argv: string[]) {
           .example('$0 inventory --graph -i inventory/hosts.yml', 'the group tree, as ansible-inventory --graph'),
       (a) =>
         finish(
-          import('./commands/inventory.js').then((m) =>
-            m.inventoryCommand({ inventory: a.inventory, ...(a.hosts !== undefined ? { hosts: a.hosts } : {}), graph: a.graph, json: a.json }),
-          ),
+          import('./commands/inventory.js').then((m) => {
+            refuseRepeated(a as never);
+            return m.inventoryCommand({ inventory: a.inventory, ...(a.hosts !== undefined ? { hosts: a.hosts } : {}), graph: a.graph, json: a.json });
+          }),
         ),
     )
     .command(
