@@ -1,5 +1,5 @@
 import { backupIptables } from './backup.js';
-import { iptablesSaveProbe, readIptablesState, type IptablesTableState } from './iptables.js';
+import { IPTABLES_SAVE_PROBE, readIptablesState, type IptablesTableState } from './iptables.js';
 import type { Operation } from './types.js';
 
 /** `-A CHAIN -j DROP`, optionally with only a comment: a rule that drops whatever reaches it. */
@@ -16,7 +16,7 @@ export function isUnconditionalDrop(rule: string, chain: string): boolean {
  * touching no other chain; a chain without an unconditional DROP is left exactly as it is.
  */
 export const iptablesChainReturn: Operation<'iptables-chain-return', IptablesTableState> = {
-  probes: (spec) => [iptablesSaveProbe(spec.table)],
+  probes: (spec) => [IPTABLES_SAVE_PROBE],
   state: (spec, results) => readIptablesState(spec.table, results),
   decide(spec, state, ctx) {
     if (!state.available) return { status: 'ok', message: 'iptables is not installed: no chain to repair' };

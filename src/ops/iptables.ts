@@ -21,12 +21,10 @@ const NO_IPTABLES = '#KR:NO-IPTABLES';
  * One `iptables-save` of every table serves every iptables task of a host: on the nft backend
  * each run loads the whole ruleset, so three `-t` runs cost three times one.
  */
-export function iptablesSaveProbe(_table?: IptablesTable): ProbeRequest {
-  return {
-    id: 'iptables-save',
-    script: `command -v iptables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; iptables-save`,
-  };
-}
+export const IPTABLES_SAVE_PROBE: ProbeRequest = {
+  id: 'iptables-save',
+  script: `command -v iptables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; iptables-save`,
+};
 
 /** The lines of one table's section (`*nat` … `COMMIT`); empty when the table is not in use. */
 export function tableSection(text: string, table: IptablesTable): string {
@@ -59,7 +57,7 @@ export function parseIptablesSave(text: string): Omit<IptablesTableState, 'avail
 }
 
 export function readIptablesState(table: IptablesTable, results: ReadonlyMap<string, ProbeResult>): IptablesTableState {
-  const r = probeResult(results, iptablesSaveProbe().id);
+  const r = probeResult(results, IPTABLES_SAVE_PROBE.id);
   if (r.stdout.trim() === NO_IPTABLES) return { available: false, chains: [], rules: [] };
   if (r.rc !== 0) throw new ProbeError(`iptables-save failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
   // A table absent from the output was never created (nft) or loaded (legacy): nothing in it.
@@ -68,7 +66,7 @@ export function readIptablesState(table: IptablesTable, results: ReadonlyMap<str
 
 
 export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
-  probes: (spec) => [iptablesSaveProbe(spec.table)],
+  probes: (spec) => [IPTABLES_SAVE_PROBE],
   state: (spec, results) => readIptablesState(spec.table, results),
   decide(spec, state, ctx) {
     if (!state.available) return { status: 'ok', message: 'iptables is not installed: no rules to flush' };
@@ -91,7 +89,7 @@ export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
 };
 
 export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = {
-  probes: (spec) => [iptablesSaveProbe(spec.table)],
+  probes: (spec) => [IPTABLES_SAVE_PROBE],
   state: (spec, results) => readIptablesState(spec.table, results),
   decide(spec, state, ctx) {
     if (!state.available) return { status: 'ok', message: 'iptables is not installed: no policies to set' };

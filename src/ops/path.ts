@@ -3,7 +3,6 @@ import { quote } from '../shell/quote.js';
 import { moveToBackup } from './backup.js';
 import { probeResult, type Decision, type Operation } from './types.js';
 
-export { moveToBackup };
 
 export interface PathState {
   kind: 'absent' | 'file' | 'directory' | 'symlink' | 'other';

@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import type { HostRecap, RunEvent, TaskStatus } from './events.js';
+import type { Reporter } from './reporter.js';
 
 export type HostResult = Extract<RunEvent, { type: 'host' }>['result'];
 
@@ -128,4 +130,16 @@ export class RunCollector {
     }
     return h;
   }
+}
+
+/** A reporter that collects the run and writes `render(run)` to `file` when it ends, whatever the outcome. */
+export function fileReporter(file: string, render: (run: RunRecord) => string, now?: () => number): Reporter {
+  const collector = new RunCollector(now);
+  return {
+    emit: (ev) => collector.emit(ev),
+    close: async () => {
+      const run = collector.record;
+      if (run) await writeFile(file, render(run));
+    },
+  };
 }

@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { RunCollector, type HostRecord, type HostResult, type RunRecord, type TaskRecord } from './collect.js';
+import { fileReporter, type HostRecord, type HostResult, type RunRecord, type TaskRecord } from './collect.js';
 import { escapeHtml as h } from './escape.js';
 import type { HostRecap, TaskStatus } from './events.js';
 import type { Reporter } from './reporter.js';
@@ -137,12 +136,5 @@ ${run.hosts.map(hostSection).join('\n')}
 
 /** Writes the HTML report when the run ends (close), whatever the outcome. */
 export function htmlReporter(file: string, now?: () => number): Reporter {
-  const collector = new RunCollector(now);
-  return {
-    emit: (ev) => collector.emit(ev),
-    close: async () => {
-      const run = collector.record;
-      if (run) await writeFile(file, renderHtml(run));
-    },
-  };
+  return fileReporter(file, renderHtml, now);
 }

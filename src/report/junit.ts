@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { RunCollector, type HostRecord, type RunRecord } from './collect.js';
+import { fileReporter, type HostRecord, type RunRecord } from './collect.js';
 import { escapeAttr, escapeXml } from './escape.js';
 import type { Reporter } from './reporter.js';
 
@@ -88,12 +87,5 @@ export function renderJunit(run: RunRecord): string {
 
 /** Writes the JUnit file when the run ends (close), whatever the outcome. */
 export function junitReporter(file: string, now?: () => number): Reporter {
-  const collector = new RunCollector(now);
-  return {
-    emit: (ev) => collector.emit(ev),
-    close: async () => {
-      const run = collector.record;
-      if (run) await writeFile(file, renderJunit(run));
-    },
-  };
+  return fileReporter(file, renderJunit, now);
 }
