@@ -31,19 +31,29 @@ export function enableCommands(unit: string, start: boolean): string[] {
     // The daemon's own complaint beats systemd's generic "Failed with result" line. A daemon
     // that logs through a helper process may reach the journal a moment after systemd's verdict,
     // so an empty answer is retried briefly (bounded: 3 s).
-    `  kr_try=0`,
+    // A daemon that dies at once may lose its last words for good (iscsid logs through a helper
+    // process that it takes down with it), so when no reason turns up it is started again, at
+    // most twice: each attempt is another chance for it to say why. Should one succeed, the step
+    // has done its job; otherwise it still fails.
+    `  kr_attempt=1`,
     `  while :; do`,
+    `    kr_try=0`,
+    `    while :; do`,
     // Also by syslog identifier: a daemon that dies at once often logs before journald has tied
     // its process to the unit, and those lines are missing from \`journalctl -u\`.
-    `    kr_log=$( { timeout 30 journalctl -u ${u} --since "$kr_since" -n 50 --no-pager -o short; timeout 30 journalctl -t ${ident} --since "$kr_since" -n 50 --no-pager -o short; } 2>/dev/null | grep -v ' systemd\\[1\\]: ' | sed 's/^[^]]*\\]: //' || true)`,
-    `    kr_why=$(printf '%s\\n' "$kr_log" | grep -iE 'can ?not|error|fail|denied|not supported|no such|invalid|refused' | tail -n 1)`,
-    `    if [ -n "$kr_why" ] || [ "$kr_try" -ge 3 ]; then break; fi`,
-    `    kr_try=$((kr_try + 1)); sleep 1`,
+    `      kr_log=$( { timeout 30 journalctl -u ${u} --since "$kr_since" -n 50 --no-pager -o short; timeout 30 journalctl -t ${ident} --since "$kr_since" -n 50 --no-pager -o short; } 2>/dev/null | grep -v ' systemd\\[1\\]: ' | sed 's/^[^]]*\\]: //' || true)`,
+    `      kr_why=$(printf '%s\\n' "$kr_log" | grep -iE 'can ?not|error|fail|denied|not supported|no such|invalid|refused' | tail -n 1)`,
+    `      if [ -n "$kr_why" ] || [ "$kr_try" -ge 3 ]; then break; fi`,
+    `      kr_try=$((kr_try + 1)); sleep 1`,
+    `    done`,
+    `    if [ -n "$kr_why" ] || [ "$kr_attempt" -ge 3 ]; then break; fi`,
+    `    kr_attempt=$((kr_attempt + 1)); kr_since=$(date '+%Y-%m-%d %H:%M:%S')`,
+    `    if timeout 30 systemctl restart ${u} && timeout 30 systemctl is-active --quiet ${u}; then echo "${unit} started on attempt $kr_attempt"; exit 0; fi`,
     `  done`,
     // Nothing from this attempt (journald may drop or lag a crashing daemon's last words): the
     // most recent complaint the daemon logged before, with its time, so it is not taken for new.
     `  [ -n "$kr_why" ] || kr_why=$( { timeout 30 journalctl -u ${u} -n 200 --no-pager -o short; timeout 30 journalctl -t ${ident} -n 200 --no-pager -o short; } 2>/dev/null | grep -v ' systemd\\[1\\]: ' | grep -iE 'can ?not|error|fail|denied|not supported|no such|invalid|refused' | tail -n 1 | sed 's/^\\(.\\{15\\}\\)[^]]*\\]: /last logged at \\1: /' || true)`,
-    `  [ -n "$kr_why" ] || kr_why=$(timeout 30 systemctl status ${u} --no-pager -n 20 2>/dev/null | grep -v '^$' | tail -n 1 || true)`,
+    `  [ -n "$kr_why" ] || kr_why="the daemon left no reason in the journal ($kr_attempt attempts); systemd says: $(timeout 30 systemctl status ${u} --no-pager -n 20 2>/dev/null | grep -v '^$' | tail -n 1 || true)"`,
     `  kr_result=$(systemctl show -p Result ${u} 2>/dev/null | cut -d= -f2)`,
     `  echo "${unit} did not start (result: \${kr_result:-unknown}, state: $(systemctl is-active ${u} 2>/dev/null)): \${kr_why:-no journal entries}"`,
     '  exit 1',
