@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { kremedy, onHost, recapOf, reseed, snapshot, tasksOf, tryOnHost } from './helpers/fleet.js';
+import { CLIENT_KEY, FLEET_NET, INVENTORY, KNOWN_HOSTS, kremedy, onHost, recapOf, reseed, snapshot, tasksOf, tryOnHost } from './helpers/fleet.js';
 
 // Hosts: w09, w10 (plan/apply/drift), w11 (undo), w12 (rolling batches). Serial within the file.
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'kr-plan-'));
@@ -98,18 +98,18 @@ test.serial('--serial 1 --max-fail 1 stops after the budget is spent; the retry 
   const dir = tmp();
   // Two hosts that cannot be reached (inside the fleet's own subnet, no host behind them), then w12.
   const inv = path.join(dir, 'hosts.yml');
-  const base = readFileSync('/var/lib/kremedy-fleet/run/inventory.yml', 'utf8');
-  t.true(existsSync('/var/lib/kremedy-fleet/run/inventory.yml'));
+  const base = readFileSync(INVENTORY, 'utf8');
+  t.true(existsSync(INVENTORY));
   const w12 = /w12:\n\s+ansible_host: (\S+)/.exec(base)?.[1];
   writeFileSync(
     inv,
-    `all:\n  vars:\n    ansible_ssh_private_key_file: /var/lib/kremedy-fleet/id_ed25519\n  hosts:\n` +
-      `    ghost1:\n      ansible_host: 10.213.0.251\n    ghost2:\n      ansible_host: 10.213.0.252\n    w12:\n      ansible_host: ${w12}\n`,
+    `all:\n  vars:\n    ansible_ssh_private_key_file: ${CLIENT_KEY}\n  hosts:\n` +
+      `    ghost1:\n      ansible_host: ${FLEET_NET}.0.251\n    ghost2:\n      ansible_host: ${FLEET_NET}.0.252\n    w12:\n      ansible_host: ${w12}\n`,
   );
   const res = await kremedy(['run', 'reset-node', '--hosts', 'all', '-i', inv, '--serial', '1', '--max-fail', '1', '--connect-timeout', '2', '--json'], {
     fleetDefaults: false,
     cwd: dir,
-    env: { KREMEDY_KNOWN_HOSTS: '/var/lib/kremedy-fleet/run/known_hosts' },
+    env: { KREMEDY_KNOWN_HOSTS: KNOWN_HOSTS },
   });
   t.is(res.code, 4, res.stderr);
   const hostEvents = res.events.filter((e) => e['type'] === 'host');

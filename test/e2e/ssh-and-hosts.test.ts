@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLIENT_KEY, KNOWN_HOSTS, hostIp, kremedy, recapOf } from './helpers/fleet.js';
+import { CLIENT_KEY, FLEET_NET, KNOWN_HOSTS, hostIp, kremedy, recapOf } from './helpers/fleet.js';
 
 // Read-only commands (facts, dry runs) on the `clean` host and w01: safe to run beside other files.
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'kr-e2e-'));
@@ -22,7 +22,7 @@ function inventory(dir: string, hosts: Record<string, Record<string, unknown>>):
 test('an unreachable host is reported while the others finish (exit 4)', async (t) => {
   const dir = tmp();
   // 10.213.0.250 is inside the fleet's own bridge subnet and has no host behind it.
-  const inv = inventory(dir, { clean: { ansible_host: hostIp('clean') }, ghost: { ansible_host: '10.213.0.250' } });
+  const inv = inventory(dir, { clean: { ansible_host: hostIp('clean') }, ghost: { ansible_host: `${FLEET_NET}.0.250` } });
   const res = await kremedy(['run', 'reset-node', '--hosts', 'all', '--dry-run', '--json', '--connect-timeout', '2', '-i', inv], { fleetDefaults: false, env: { KREMEDY_KNOWN_HOSTS: KNOWN_HOSTS } });
   t.is(res.code, 4, res.stderr);
   const recap = recapOf(res);

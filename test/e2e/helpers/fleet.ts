@@ -9,7 +9,12 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FLEET_DIR = process.env['KREMEDY_FLEET_DIR'] ?? '/var/lib/kremedy-fleet';
-export const RUN_DIR = path.join(FLEET_DIR, 'run');
+// KREMEDY_FLEET_INSTANCE=N (1-9) points the tests at a separate fleet (fleet.sh's instances):
+// its own run/ dir and its own subnet 10.(213+N).0.0/16, so two checkouts can test side by side.
+export const FLEET_INSTANCE = Number(process.env['KREMEDY_FLEET_INSTANCE'] ?? '0');
+export const RUN_DIR = path.join(FLEET_DIR, FLEET_INSTANCE ? `instance${FLEET_INSTANCE}` : '', 'run');
+/** The fleet's /16 prefix: unused addresses in it are safe "nobody there" targets (inside our bridge). */
+export const FLEET_NET = `10.${213 + FLEET_INSTANCE}`;
 export const INVENTORY = path.join(RUN_DIR, 'inventory.yml');
 export const KNOWN_HOSTS = path.join(RUN_DIR, 'known_hosts');
 export const CLIENT_KEY = path.join(FLEET_DIR, 'id_ed25519');
