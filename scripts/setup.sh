@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what kremedy and its test fleet need on a Debian 12 machine (as root), then builds.
 # chromium: the HTML report test opens reports in Debian's headless Chromium (never a downloaded one).
+# rpm (rpmbuild) and createrepo-c: the fleet builds its RPM-family host's local yum repository.
 # Idempotent: safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 for pair in debootstrap:debootstrap systemd-nspawn:systemd-container iptables:iptables ip:iproute2 ssh:openssh-client \
-            ssh-keygen:openssh-client tc:iproute2 nsenter:util-linux chromium:chromium; do
+            ssh-keygen:openssh-client tc:iproute2 nsenter:util-linux chromium:chromium \
+            rpmbuild:rpm createrepo_c:createrepo-c; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair#*:}")
 done
 if [ "${#need_apt[@]}" -gt 0 ]; then

@@ -47,6 +47,7 @@ HOSTS_DIR=$STATE_DIR/hosts
 HOSTKEYS_DIR=$FLEET_DIR/hostkeys
 LOCK_DIR=$STATE_DIR/locks
 BASE=$FLEET_DIR/base
+RPM_LAYER=$FLEET_DIR/rpm-layer
 DEBOOTSTRAP_ROOT=$FLEET_DIR/debootstrap
 BASE_STAMP_FILE=.kremedy-image-stamp
 DEBOOTSTRAP_STAMP_FILE=.kremedy-debootstrap-stamp
@@ -121,11 +122,13 @@ add_host() { # name os kernel seed groups ip
   local name=$1
   [[ $name =~ ^[a-z][a-z0-9-]{0,10}$ ]] || die "host name '$name': want [a-z][a-z0-9-]{0,10} (it names a veth: ${VETH_PREFIX}NAME <= 15 chars)"
   [[ -z ${H_IP[$name]:-} ]] || die "host '$name' defined twice"
-  case $2 in debian12 | centos7.1 | centos7.4) ;; *) die "$name: unknown os '$2'" ;; esac
+  case $2 in debian12 | centos7.1 | centos7.4 | rhel8) ;; *) die "$name: unknown os '$2'" ;; esac
   case $4 in clean | flannel | kube-router | doctor-findings) ;; *) die "$name: unknown seed '$4'" ;; esac
   [[ $5 =~ ^[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*)*$ ]] || die "$name: bad groups '$5'"
   if [[ $2 == debian12 ]]; then
     [[ $3 == - ]] || die "$name: debian12 hosts run the real kernel; kernel must be '-'"
+  elif [[ $2 == rhel8 ]]; then
+    [[ $3 == - || $3 =~ ^[0-9][A-Za-z0-9._+-]*$ ]] || die "$name: os rhel8: kernel '-' (the real one) or a release"
   else
     [[ $3 =~ ^[0-9][A-Za-z0-9._+-]*$ ]] || die "$name: os $2 needs a kernel release"
   fi
@@ -235,7 +238,7 @@ gc_old_bases() {
   local used o
   used=$(images_in_use)
   grep -qx unknown <<<"$used" && return 0 # cannot tell: keep them all
-  for o in "$FLEET_DIR"/base.old.*; do
+  for o in "$FLEET_DIR"/base.old.* "$FLEET_DIR"/rpm-layer.old.*; do
     [[ -d $o ]] || continue
     if ! grep -qxF -- "$(cat "$o/$BASE_STAMP_FILE" 2>/dev/null)" <<<"$used"; then
       rm -rf "$o"
@@ -297,14 +300,77 @@ ensure_base() {
   echo "$want" >"$R/$BASE_STAMP_FILE"
   if [[ -d $BASE ]]; then
     old=$(current_image)
-    old=$BASE.old.${old:0:12}
-    rm -rf "$old"
-    mv "$BASE" "$old"
+    old=${old:0:12}
+    rm -rf "$BASE.old.$old" "$RPM_LAYER.old.$old"
+    mv "$BASE" "$BASE.old.$old"
+    if [[ -d $RPM_LAYER ]]; then mv "$RPM_LAYER" "$RPM_LAYER.old.$old"; fi
   fi
   mv "$R" "$BASE"
   gc_old_bases
   exec 7>&-
   say "fleet image ready in $(elapsed "$t0") s ($BASE)"
+}
+
+# The rpm layer: one more overlay layer, over base, for the RPM-family hosts (os rhel8): Debian's
+# dnf and rpm, an rpmdb, and a local yum repository serving a stand-in iscsi-initiator-utils
+# built here with rpmbuild and createrepo_c (image/rpm, image/customize-rpm.sh). Such a host
+# mounts lowerdir=$RPM_LAYER:$BASE. It carries the stamp of the base it was built on (image/
+# files included), is rebuilt with it, and is collected with it (rpm-layer.old.*). Built only
+# when hosts.tsv has an RPM-family host: other fleets need neither rpmbuild nor the download.
+rpm_layer_stamp() { { read -r s <"$RPM_LAYER/$BASE_STAMP_FILE" && echo "$s"; } 2>/dev/null || true; }
+ensure_rpm_layer() {
+  local want L t0
+  want=$(current_image)
+  [[ -n $want && $(rpm_layer_stamp) != "$want" ]] || return 0
+  exec 7>"$FLEET_DIR/.image.lock"
+  flock -x 7
+  if [[ $(rpm_layer_stamp) == "$want" ]]; then
+    exec 7>&-
+    return
+  fi
+  need_tools rpmbuild createrepo_c
+  say "building the rpm layer (dnf, rpm, a local yum repository) ..."
+  t0=$(now)
+  L=$RPM_LAYER.tmp
+  rm -rf "$L"
+  mkdir -p "$L/upper" "$L/work" "$L/root"
+  if ! bash "$IMAGE_SRC/rpm/build-repo.sh" "$L/repo" >"$FLEET_DIR/customize-rpm.log" 2>&1; then
+    tail -n 30 "$FLEET_DIR/customize-rpm.log" >&2
+    die "building the rpm repository failed (log: $FLEET_DIR/customize-rpm.log)"
+  fi
+  # As for base: a private mount namespace (the overlay, /proc, /dev vanish with it), and this
+  # machine's resolver bound over the image's for the download (so the layer keeps the image's).
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  if ! unshare --mount --propagation private -- bash -c '
+      set -e
+      mount -t overlay kremedy-rpm-layer -o "lowerdir=$2,upperdir=$1/upper,workdir=$1/work" "$1/root"
+      mkdir -p "$1/root/tmp/kremedy-image"
+      cp -a "$3"/. "$1/root/tmp/kremedy-image/"
+      cp -a "$1/repo" "$1/root/tmp/kremedy-rpm-repo"
+      mount --bind /etc/resolv.conf "$1/root/etc/resolv.conf"
+      mount -t proc proc "$1/root/proc"
+      mount --rbind /dev "$1/root/dev"
+      mount -t tmpfs tmpfs "$1/root/run"
+      chroot "$1/root" /bin/bash /tmp/kremedy-image/customize-rpm.sh /tmp/kremedy-image /tmp/kremedy-rpm-repo "$4"
+      rm -rf "$1/root/tmp/kremedy-image" "$1/root/tmp/kremedy-rpm-repo"
+    ' kremedy-customize-rpm "$L" "$BASE" "$IMAGE_SRC" "$MIRROR" >>"$FLEET_DIR/customize-rpm.log" 2>&1; then
+    tail -n 30 "$FLEET_DIR/customize-rpm.log" >&2
+    die "rpm layer customisation failed (log: $FLEET_DIR/customize-rpm.log)"
+  fi
+  echo "$want" >"$L/upper/$BASE_STAMP_FILE"
+  rm -rf "$RPM_LAYER"
+  mv "$L/upper" "$RPM_LAYER"
+  rm -rf "$L"
+  exec 7>&-
+  say "rpm layer ready in $(elapsed "$t0") s ($RPM_LAYER)"
+}
+needs_rpm_layer() {
+  local name
+  for name in "${NAMES[@]}"; do [[ ${H_OS[$name]} == rhel8 ]] && return 0; done
+  return 1
+}
+host_lower() { # the overlay lower dirs of a host
+  if [[ ${H_OS[$1]} == rhel8 ]]; then echo "$RPM_LAYER:$BASE"; else echo "$BASE"; fi
 }
 
 # Host keys are generated once per host name and kept in $HOSTKEYS_DIR (like the client
@@ -402,9 +468,11 @@ is_seeded() { [[ -f $HOSTS_DIR/$1/root/var/lib/kremedy-seed.done ]]; }
 
 # Each host's systemd holds ~5 inotify instances, all owned by root here: the kernel's
 # default of 128 per user stops a fleet at ~25 hosts ("Failed to allocate manager object").
+# Other fleets on this machine (other instances, other checkouts) hold theirs too: counted.
 ensure_inotify_instances() {
-  local f=/proc/sys/fs/inotify/max_user_instances want
-  want=$((${#NAMES[@]} * 8 + 256))
+  local f=/proc/sys/fs/inotify/max_user_instances want used
+  used=$(find /proc/[0-9]*/fd -lname 'anon_inode:inotify' 2>/dev/null | wc -l || true)
+  want=$((${used:-0} + ${#NAMES[@]} * 8 + 256))
   if (($(cat "$f") < want)); then
     echo "$want" >"$f" || die "cannot raise $f to $want (needed for ${#NAMES[@]} hosts)"
   fi
@@ -454,7 +522,7 @@ boot_host() {
   mkdir -p "$d/upper" "$d/work" "$root"
   host_record "$name" >"$d/host.tsv"
   current_image >"$d/image"
-  mount -t overlay "kremedy-$name" -o "lowerdir=$BASE,upperdir=$d/upper,workdir=$d/work" "$root"
+  mount -t overlay "kremedy-$name" -o "lowerdir=$(host_lower "$name"),upperdir=$d/upper,workdir=$d/work" "$root"
 
   # Identity: own host keys (none inherited from base), hostname, machine-id, seed, OS.
   rm -f "$root"/etc/ssh/ssh_host_*
@@ -732,6 +800,7 @@ cmd_up() {
   mkdir -p "$HOSTS_DIR"
   load_desired "$count"
   [[ -n $count ]] && echo "$count" >"$HOSTS_DIR/.bench-count"
+  if needs_rpm_layer; then ensure_rpm_layer; fi
 
   # Hosts no longer wanted (removed from hosts.tsv, or bench hosts beyond --count).
   local -A want=()
@@ -904,6 +973,9 @@ cmd_start() {
   for name in "$@"; do require_host "$name"; done
   take_lock -s
   [[ -f $BASE/$BASE_STAMP_FILE ]] || die "no base image: run 'fleet.sh up' first"
+  for name in "$@"; do
+    if [[ ${H_OS[$name]} == rhel8 && $(rpm_layer_stamp) != "$(current_image)" ]]; then die "$name: no rpm layer for the current image: run 'fleet.sh up' first"; fi
+  done
   ensure_inotify_instances
   ensure_bridge
   mkdir -p "$HOSTKEYS_DIR"
@@ -983,7 +1055,7 @@ cmd_purge() {
   fi
   take_lock -x
   say "removing image caches and keys under $FLEET_DIR"
-  rm -rf "$BASE" "$BASE.tmp" "$BASE".old.* "$DEBOOTSTRAP_ROOT" "$DEBOOTSTRAP_ROOT.tmp" "$HOSTKEYS_DIR" \
+  rm -rf "$BASE" "$BASE.tmp" "$BASE".old.* "$RPM_LAYER" "$RPM_LAYER".tmp "$RPM_LAYER".old.* "$DEBOOTSTRAP_ROOT" "$DEBOOTSTRAP_ROOT.tmp" "$HOSTKEYS_DIR" \
     "$KEY" "$KEY.pub" "$FLEET_DIR"/*.log
 }
 
