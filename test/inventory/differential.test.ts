@@ -9,17 +9,18 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../src/errors.js';
 import { loadInventory, matchHosts, type Inventory } from '../../src/inventory/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures');
-const PYTHON = '/usr/bin/python3';
+// Debian's python3, where Debian's ansible-core lives (KREMEDY_ANSIBLE_PYTHON: another one).
+const PYTHON = process.env['KREMEDY_ANSIBLE_PYTHON'] ?? '/usr/bin/python3';
 
 const inventoryFiles = (): string[] =>
-  ['.', 'ansible', 'hand'].flatMap((dir) =>
+  ['.', 'kubespray', 'ansible', 'hand'].flatMap((dir) =>
     readdirSync(join(fixtures, dir), { withFileTypes: true })
       .filter((e) => e.isFile() && /\.(ini|ya?ml|json)$/.test(e.name))
       .map((e) => join(fixtures, dir, e.name))
@@ -207,5 +208,4 @@ register('kremedy selects what ansible-core selects, on every fixture inventory 
   );
   t.deepEqual(problems, [], `${problems.length} disagreement(s) with ansible-core:\n${problems.join('\n')}`);
   t.true(counts.evaluations > 500, 'the generated pattern set shrank: check generatePatterns');
-  t.truthy(basename(PYTHON));
 });
