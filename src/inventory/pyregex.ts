@@ -94,8 +94,7 @@ class Translator {
       case 'w':
         return inClass ? (this.flags.ascii ? ASCII_WORD : WORD) : this.word(false);
       case 'W':
-        if (inClass) throw new PyRegexError('\\W inside a character class has no JavaScript equivalent here; use [^...] instead');
-        return this.word(true);
+        return this.word(true); // inside a class, charClass() handles it
       case 'd':
         return inClass && this.flags.ascii ? '0-9' : inClass ? '\\p{Nd}' : this.digit(false);
       case 'D':
@@ -153,22 +152,31 @@ class Translator {
 
   private charClass(): void {
     // this.i is just after '['
-    let body = '';
+    let negated = false;
     if (this.chars[this.i] === '^') {
-      body += '^';
+      negated = true;
       this.i++;
     }
+    let body = '';
+    let nonWord = false; // \W inside the class: a complement, rebuilt around the class below
     let first = true;
     for (;;) {
       const c = this.chars[this.i++];
       if (c === undefined) throw new PyRegexError('unterminated character set');
       if (c === ']' && !first) break;
       first = false;
-      if (c === '\\') body += this.escape(true);
+      if (c === '\\' && this.chars[this.i] === 'W') {
+        nonWord = true;
+        this.i++;
+      } else if (c === '\\') body += this.escape(true);
       else if (c === '-') body += '-';
       else body += literal(c, true);
     }
-    this.out += `[${body}]`;
+    if (!nonWord) this.out += `[${negated ? '^' : ''}${body}]`;
+    // [x\W] is "x or a non-word character"; [^x\W] is "a word character other than x" (one
+    // atom either way, so a quantifier after it applies to the whole).
+    else if (negated) this.out += body ? `(?:(?![${body}])${this.word(false)})` : this.word(false);
+    else this.out += body ? `(?:[${body}]|${this.word(true)})` : this.word(true);
   }
 
   private group(): void {

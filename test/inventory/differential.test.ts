@@ -13,6 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../src/errors.js';
 import { loadInventory, matchHosts, type Inventory } from '../../src/inventory/index.js';
+import { compilePythonRegex, PyRegexError } from '../../src/inventory/pyregex.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures');
@@ -36,6 +37,10 @@ function generatePatterns(inv: Inventory | undefined, listFile: string): string[
   const out = new Set<string>([
     'all', '*', 'ungrouped', 'all[0]', 'all[-1]', 'all[1:]', 'all[0:1]', 'all[2:0]', 'all[1-2]', '*[0]', 'all[99]', 'all[5:9]',
     'typo', 'all,typo', 'all:!ungrouped', '!ungrouped', '&all', 'localhost', '~.*', '~(?i)^N', '~\\d', '~[a-z]+\\d$', '*1', '?????',
+    // Python's regex dialect, translated to JavaScript (src/inventory/pyregex.ts).
+    ...['(?i)WEB', '(?x) w e b \\d  # comment', '(?P<p>[a-z])(?P=p)', '\\Aw', '.*\\Z', '[^\\W\\d]+\\d', '\\w+\\.\\w+', '[a-z]+(?=\\d)', '(?<!x)db',
+      'n\\u0153', 'n\\x6f', '\\w{2}\\d{1,}', '\\d{1,2}', '[]a]', '(?s).', '(?m)^w', '(?a)\\w+$', '\\bw', '\\w\\B\\d', '[\\d.]+$', '(.)\\1',
+      '(?#c)w', '[a-z]{}', '\\D+$', '[^-a-z]', '.*[.]', '(?i)[A-Z]+\\d$', '\\s|\\S{3}', '(?:a|b|c|d|e|n|w)\\w*?\\d$'].map((r) => `~${r}`),
   ]);
   if (!inv) return [...out];
   const groups = [...inv.groups.keys()].filter((g) => g !== 'all' && g !== 'ungrouped').slice(0, 8);
@@ -64,6 +69,17 @@ function generatePatterns(inv: Inventory | undefined, listFile: string): string[
   return [...out];
 }
 
+// Python regular expressions for `~` patterns, checked on their own against Python's re.match
+// over names with digits, dots, dashes, case and non-ASCII letters.
+const REGEX_NAMES = ['web1', 'web10', 'Web2', 'WEB3', 'db-a', 'db.example.com', 'db_b', '10.0.1.12', 'fe80::1', 'nœud1', 'ÉCOLE7', 'x', 'aa', 'abab', 'a{1', 'k8s', 'ſtraße', '٣node', 'n\u0301e'];
+const REGEXES = [
+  'web', 'web\\d', 'web\\d$', 'web\\d+\\Z', '\\Aweb', '(?i)web', '(?i)ÉCOLE', '(?i)école', '(?s).', '(?m)^w', '(?x) w e b  # c', '(?ix) W E B \\d', '(?a)\\w+\\d$', '(?u)\\w+',
+  '\\w+\\d$', '\\w+$', '\\W', '[\\W]', '[^\\W\\d]+\\d$', '[^\\W]', '\\d', '\\D+', '[\\d.]+$', '\\s', '\\S+$', '\\bweb', 'db\\b', 'b\\B', '.*\\.com$',
+  '(?P<p>a)b(?P=p)b', '(?P<x>\\w)(?P=x)', '(a)\\1', '(?:a|b)+$', '(?=db)', '(?!web).*\\d$', '(?<=d)b', '(?<!w)e', '(?#note)web', 'web{2}', 'a{1', 'a{,2}b', 'a{1,}', 'a{}', 'a{,}b',
+  '[]a]', '[^]a]+$', '[a-c]+$', '[-a]', '[a-]', '[\\-a]', '[\\]]', '[\\[]', '[.]', '\\.', '\\-', '\\x6f', 'n\\u0153', 'n\\U00000153', '\\0', '\\101', '\\141', '[\\141]',
+  'n\\N{LATIN SMALL LIGATURE OE}', 'a++', 'a*+', '(?>a)', '(?(1)a|b)', '(?i:w)eb', '(?-i:w)', 'w(?i)', '\\q', '\\z', '(', ')', '[', 'a**', '*a', '?', '$', '^', '', '\\', 'ſ', '(?i)S', '(?i)K', '٣', '\\d\\w+', 'n.\\u0301',
+];
+
 // ---------------------------------------------------------------------------------------------
 // The two sides
 
@@ -88,7 +104,33 @@ function kremedySelect(inv: Inventory, pattern: string): Outcome {
   }
 }
 
-function runOracle(entries: { file: string; patterns: string[] }[]): OracleResult[] {
+interface RegexOracle {
+  regexes: ({ regex: string; status: 'ok'; names: string[] } | { regex: string; status: 'error'; error: string })[];
+}
+
+/** Compares the Python-regex translation with Python's re; returns the disagreements. */
+function compareRegexes(oracle: RegexOracle, counts: { regexes: number; regexSame: number; regexRefused: number }): string[] {
+  const problems: string[] = [];
+  for (const r of oracle.regexes) {
+    counts.regexes++;
+    let mine: { names: string[] } | { error: string };
+    try {
+      const re = compilePythonRegex(r.regex);
+      mine = { names: REGEX_NAMES.filter((n) => re.test(n)) };
+    } catch (e) {
+      if (!(e instanceof PyRegexError)) throw e;
+      mine = { error: e.message };
+    }
+    if ('error' in mine && r.status === 'error') counts.regexSame++;
+    else if ('names' in mine && r.status === 'ok' && JSON.stringify(mine.names) === JSON.stringify(r.names)) counts.regexSame++;
+    // A construct JavaScript cannot express is refused, by design and documented (README).
+    else if ('error' in mine && r.status === 'ok' && /no JavaScript equivalent|not supported/.test(mine.error)) counts.regexRefused++;
+    else problems.push(`regex ${JSON.stringify(r.regex)}: python ${r.status === 'ok' ? `[${r.names.join(', ')}]` : `error: ${r.error}`}, kremedy ${'names' in mine ? `[${mine.names.join(', ')}]` : `error: ${mine.error}`}`);
+  }
+  return problems;
+}
+
+function runOracle(entries: ({ file: string; patterns: string[] } | { regexes: string[]; names: string[] })[]): unknown[] {
   // A private, empty configuration: no ansible.cfg of the machine or the user changes the answers.
   const home = mkdtempSync(join(tmpdir(), 'kremedy-ansible-'));
   writeFileSync(join(home, 'ansible.cfg'), '[defaults]\n');
@@ -100,7 +142,7 @@ function runOracle(entries: { file: string; patterns: string[] }[]): OracleResul
     env: { ...process.env, ANSIBLE_HOME: home, ANSIBLE_CONFIG: join(home, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1' },
   });
   if (r.status !== 0) throw new Error(`oracle.py failed (exit ${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as OracleResult[];
+  return JSON.parse(r.stdout) as unknown[];
 }
 
 const hasAnsible = spawnSync(PYTHON, ['-c', 'import ansible.inventory.manager'], { encoding: 'utf8' }).status === 0;
@@ -152,11 +194,12 @@ register('kremedy selects what ansible-core selects, on every fixture inventory 
     }
     entries.push({ file, patterns: generatePatterns(inv, join(tmp, `list-${i}.txt`)) });
   }
-  const oracle = runOracle(entries);
+  const [regexOracle, ...oracle] = runOracle([{ regexes: REGEXES, names: REGEX_NAMES }, ...entries]) as [RegexOracle, ...OracleResult[]];
 
   const allow = readAllowList();
   const problems: string[] = [];
-  const counts = { inventories: files.length, bothLoaded: 0, evaluations: 0, agree: 0, agreeNothing: 0, ambiguous: 0, allowed: 0 };
+  const counts = { inventories: files.length, bothLoaded: 0, evaluations: 0, agree: 0, agreeNothing: 0, ambiguous: 0, allowed: 0, regexes: 0, regexSame: 0, regexRefused: 0 };
+  problems.push(...compareRegexes(regexOracle, counts));
   const disagree = (file: string, pattern: string, what: string): void => {
     const rel = relative(fixtures, file);
     const hit = allow.find((a) => (a.inventory === '*' || a.inventory === rel) && a.pattern === pattern);
@@ -204,7 +247,8 @@ register('kremedy selects what ansible-core selects, on every fixture inventory 
   t.log(
     `${counts.inventories} inventories (${counts.bothLoaded} loaded by both), ${counts.evaluations} pattern evaluations: ` +
       `${counts.agree} identical, ${counts.agreeNothing} refused by kremedy where Ansible selects nothing, ${counts.allowed} allow-listed disagreements; ` +
-      `${counts.ambiguous} evaluations where Ansible's own order is arbitrary (compared in declaration order)`,
+      `${counts.ambiguous} evaluations where Ansible's own order is arbitrary (compared in declaration order). ` +
+      `Regex dialect: ${counts.regexes} Python regexes over ${REGEX_NAMES.length} names, ${counts.regexSame} identical to re.match, ${counts.regexRefused} refused (no JavaScript equivalent)`,
   );
   t.deepEqual(problems, [], `${problems.length} disagreement(s) with ansible-core:\n${problems.join('\n')}`);
   t.true(counts.evaluations > 500, 'the generated pattern set shrank: check generatePatterns');

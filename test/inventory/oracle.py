@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The differential test's oracle: ansible-core itself (Debian's package, run by /usr/bin/python3).
 
-Reads on stdin a JSON list of {"file": PATH, "patterns": [PATTERN, ...]} and prints one JSON
+Reads on stdin a JSON list of {"file": PATH, "patterns": [PATTERN, ...]} (or {"regexes": [...],
+"names": [...]}: which names Python's re.match accepts for each regex) and prints one JSON
 list: per inventory, whether Ansible loads it, its hosts (in inventory order), each host's
 groups, the address/port/user Ansible's ssh connection would use, and per pattern the hosts
 Ansible selects (in its order) or the error it raises.
@@ -17,6 +18,7 @@ declaration-order result is the one to compare.
 """
 import json
 import os
+import re
 import sys
 from itertools import chain
 
@@ -135,11 +137,24 @@ def inventory(entry, loader):
     return result
 
 
+def regexes(entry):
+    """Python's re on its own, as _match_list applies a `~` pattern: re.compile, then .match."""
+    out = []
+    for source in entry['regexes']:
+        try:
+            compiled = re.compile(source)
+        except re.error as e:
+            out.append({'regex': source, 'status': 'error', 'error': str(e)})
+            continue
+        out.append({'regex': source, 'status': 'ok', 'names': [n for n in entry['names'] if compiled.match(n)]})
+    return {'regexes': out}
+
+
 def main():
     connection_loader.get('ssh', class_only=True)  # registers the ssh plugin's options
     entries = json.load(sys.stdin)
     loader = DataLoader()
-    json.dump([inventory(e, loader) for e in entries], sys.stdout)
+    json.dump([regexes(e) if 'regexes' in e else inventory(e, loader) for e in entries], sys.stdout)
 
 
 if __name__ == '__main__':
