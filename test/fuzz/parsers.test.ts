@@ -43,7 +43,8 @@ function survives(name: string, fn: () => unknown, allowed: Array<new (...a: any
     fn();
   } catch (err) {
     if (allowed.some((cls) => err instanceof cls)) {
-      if (!(err as Error).message || /undefined|\[object Object\]/.test((err as Error).message)) {
+      // "undefined group" is Ansible's own wording for a group never declared, not a leaked value.
+      if (!(err as Error).message || /undefined(?! group)|\[object Object\]/.test((err as Error).message)) {
         throw new Error(`${name}: unclear message: ${(err as Error).message}`);
       }
       return;
