@@ -12,12 +12,13 @@ one with `@FILE` terms as `--limit` reads them (InventoryManager.subset), in ter
 
 Ansible walks group descendants below the first level through a Python set
 (Group._walk_relationship), so its host order there depends on memory addresses. Each pattern is
-therefore also evaluated with that walk made deterministic in two ways, declaration order (what
-kremedy does) and reversed; where those differ the result is marked ambiguous and the
-declaration-order result is the one to compare.
+therefore also evaluated with that walk made deterministic: in declaration order (what kremedy
+does), reversed, and four seeded shuffles; where those differ the result is marked ambiguous and
+the declaration-order result is the one to compare.
 """
 import json
 import os
+import random
 import re
 import sys
 from itertools import chain
@@ -40,8 +41,18 @@ from ansible.utils.vars import combine_vars  # noqa: E402
 REAL_WALK = Group._walk_relationship
 
 
-def ordered_walk(reverse):
-    """Group._walk_relationship with the set of each level replaced by a list (optionally reversed)."""
+def ordered_walk(order):
+    """Group._walk_relationship with the set of each level replaced by a list, in declaration
+    order (order=None), reversed (order='reverse'), or shuffled by a seeded random.Random."""
+
+    def arrange(level):
+        if order is None:
+            return level
+        if order == 'reverse':
+            return list(reversed(level))
+        shuffled = list(level)
+        order.shuffle(shuffled)
+        return shuffled
 
     def walk(self, rel, include_self=False, preserve_ordering=False):
         if not preserve_ordering:
@@ -52,9 +63,8 @@ def ordered_walk(reverse):
         ordered.extend(getattr(self, rel))
         while unprocessed:
             seen.update(unprocessed)
-            level = list(reversed(unprocessed)) if reverse else unprocessed
             new = []
-            for item in chain.from_iterable(getattr(g, rel) for g in level):
+            for item in chain.from_iterable(getattr(g, rel) for g in arrange(unprocessed)):
                 if item not in new:
                     new.append(item)
                 if item not in seen:
@@ -117,21 +127,29 @@ def inventory(entry, loader):
     result['hosts'] = list(inv.hosts.keys())
     result['groups'] = {h.name: sorted(g.name for g in h.get_groups()) for h in inv.hosts.values()}
     result['connection'] = {h.name: connection(im, h) for h in inv.hosts.values()}
+    orders = lambda: [None, 'reverse'] + [random.Random(seed) for seed in range(4)]  # noqa: E731
+
+    def under(order, fn):
+        Group._walk_relationship = ordered_walk(order)
+        clear_caches(im)
+        try:
+            return fn()
+        finally:
+            Group._walk_relationship = REAL_WALK
+
+    # Patterns only see the walk through group host lists: if no group's list depends on it,
+    # no pattern can, and the variants need not be evaluated per pattern.
+    group_hosts = lambda: {n: [h.name for h in g.get_hosts()] for n, g in inv.groups.items()}  # noqa: E731
+    sensitive = len({json.dumps(under(order, group_hosts)) for order in orders()}) > 1
     results = []
     for pattern in entry['patterns']:
         clear_caches(im)
         real = evaluate(im, pattern)
-        variants = []
-        for reverse in (False, True):
-            Group._walk_relationship = ordered_walk(reverse)
-            clear_caches(im)
-            try:
-                variants.append(evaluate(im, pattern))
-            finally:
-                Group._walk_relationship = REAL_WALK
         row = {'pattern': pattern, **real}
-        if variants[0] != variants[1]:
-            row = {'pattern': pattern, 'ambiguous': True, 'real': real, **variants[0]}
+        if sensitive:
+            variants = [under(order, lambda: evaluate(im, pattern)) for order in orders()]
+            if any(v != variants[0] for v in variants[1:]):
+                row = {'pattern': pattern, 'ambiguous': True, 'real': real, **variants[0]}
         results.append(row)
     result['results'] = results
     return result
