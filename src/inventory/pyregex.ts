@@ -36,6 +36,10 @@ function leadingFlags(src: string): { flags: Flags; rest: string } {
     }
     rest = rest.slice(m[0].length);
   }
+  if (flags.ascii && flags.js.includes('i')) {
+    // Python folds case in ASCII only then; JavaScript's `iu` folds ſ to s and K (Kelvin) to k.
+    throw new PyRegexError('(?a) with (?i) (ASCII-only case folding) has no JavaScript equivalent; drop the a flag');
+  }
   return { flags, rest };
 }
 
@@ -229,7 +233,7 @@ class Translator {
   translate(): string {
     while (this.i < this.chars.length) {
       const c = this.chars[this.i++]!;
-      if (this.flags.verbose && /\s/.test(c)) continue;
+      if (this.flags.verbose && ' \t\n\r\v\f'.includes(c)) continue; // sre_parse's WHITESPACE, not Unicode spaces
       if (this.flags.verbose && c === '#') {
         while (this.i < this.chars.length && this.chars[this.i] !== '\n') this.i++;
         continue;
