@@ -155,7 +155,7 @@ interface Allowed {
   inventory: string;
   pattern: string;
   reason: string;
-  used: boolean;
+  used: number;
 }
 
 function readAllowList(): Allowed[] {
@@ -165,7 +165,7 @@ function readAllowList(): Allowed[] {
     .map((l) => {
       const [inventory = '', pattern = '', reason = ''] = l.split('\t');
       if (!reason.trim()) throw new Error(`differential-allow.tsv: every line needs a reason: ${l}`);
-      return { inventory, pattern, reason, used: false };
+      return { inventory, pattern, reason, used: 0 };
     });
 }
 
@@ -204,9 +204,8 @@ register('kremedy selects what ansible-core selects, on every fixture inventory 
     const rel = relative(fixtures, file);
     const hit = allow.find((a) => (a.inventory === '*' || a.inventory === rel) && a.pattern === pattern);
     if (hit) {
-      hit.used = true;
+      hit.used++;
       counts.allowed++;
-      t.log(`allowed: ${rel} ${JSON.stringify(pattern)}: ${what} (${hit.reason})`);
     } else problems.push(`${rel} ${JSON.stringify(pattern)}: ${what}`);
   };
 
@@ -243,7 +242,8 @@ register('kremedy selects what ansible-core selects, on every fixture inventory 
       else disagree(file, r.pattern, `ansible ${show(theirs)}${r.ambiguous ? ` (order-ambiguous; Ansible this run: ${show(r.real!)})` : ''}, kremedy ${show(mine)}`);
     }
   }
-  for (const a of allow.filter((x) => !x.used)) problems.push(`differential-allow.tsv: stale line (no such disagreement any more): ${a.inventory}\t${a.pattern}`);
+  for (const a of allow.filter((x) => x.used > 0)) t.log(`allowed ${a.used}x: ${a.inventory} ${a.pattern}: ${a.reason}`);
+  for (const a of allow.filter((x) => x.used === 0)) problems.push(`differential-allow.tsv: stale line (no such disagreement any more): ${a.inventory}\t${a.pattern}`);
   t.log(
     `${counts.inventories} inventories (${counts.bothLoaded} loaded by both), ${counts.evaluations} pattern evaluations: ` +
       `${counts.agree} identical, ${counts.agreeNothing} refused by kremedy where Ansible selects nothing, ${counts.allowed} allow-listed disagreements; ` +
