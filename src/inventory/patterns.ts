@@ -230,7 +230,8 @@ export function selectHosts(inv: Inventory, pattern: string, warn: (message: str
  * Reads a `--hosts @FILE` list: one pattern per line (usually a host name, as in a retry
  * file), as Ansible's `--limit @FILE` reads it. Blank lines and lines starting with `#` are
  * skipped; a line with whitespace inside is refused, since Ansible would take the whole line
- * (a trailing comment included) as one pattern that matches nothing.
+ * (a trailing comment included) as one pattern that matches nothing, and so is one with a
+ * control character.
  */
 export function readHostListFile(path: string): string[] {
   let text: string;
@@ -248,6 +249,8 @@ export function readHostListFile(path: string): string[] {
     if (/\s/u.test(line)) {
       throw new FileInputError(path, i + 1, undefined, `${JSON.stringify(line)}: one host or pattern per line, without spaces or trailing comments (Ansible would read the whole line as one pattern)`);
     }
+    // No inventory name holds a control character, and warnings would print the line raw.
+    if (/\p{Cc}/u.test(line)) throw new FileInputError(path, i + 1, undefined, `${JSON.stringify(line)}: control characters are not allowed in a host list`);
     lines.push(line);
   });
   return lines;

@@ -195,4 +195,6 @@ test('readHostListFile: an unreadable file is a FileInputError; a hostile line o
   const { hosts, warnings } = matchHosts(inv, `@${file}`);
   t.deepEqual(hosts.map((h) => h.name), ['w1']);
   t.is(warnings.length, 1);
+  writeFileSync(file, 'w1\n\u001b]0;pwned\u0007\n');
+  t.throws(() => readHostListFile(file), { instanceOf: FileInputError, message: /control characters/ });
 });
