@@ -18,6 +18,15 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# ansible-core: the oracle of test/inventory/differential.test.ts (host patterns and inventory
+# loading compared with Ansible's own). Debian's package, run by /usr/bin/python3; without its
+# recommends (the `ansible` collections bundle is not needed). The test fails in CI without it.
+if ! /usr/bin/python3 -c 'import ansible.inventory.manager' >/dev/null 2>&1; then
+  echo "setup: installing ansible-core"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible-core >/dev/null
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 else

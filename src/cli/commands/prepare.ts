@@ -11,7 +11,7 @@ import { jsonReporter } from '../../report/json.js';
 import { plainReporter } from '../../report/plain.js';
 import { fileReporters, type ReportFileArgs } from '../../report/files.js';
 import { loadKnownHosts } from '../../ssh/known-hosts.js';
-import { defaultKnownHostsFile, openInventory } from '../common.js';
+import { defaultKnownHostsFile, openInventory, selectInventoryHosts } from '../common.js';
 
 export interface ConnectionArgs extends ReportFileArgs {
   inventory: string;
@@ -37,8 +37,7 @@ export async function preparePlaybook(name: string, extraVars: readonly string[]
 
 export async function prepareHosts(args: { inventory: string; hosts?: string }): Promise<{ inventory: Inventory; hosts: Host[] }> {
   const inventory = await openInventory(args.inventory, process.stderr);
-  const { selectHosts } = await import('../../inventory/index.js');
-  return { inventory, hosts: selectHosts(inventory, args.hosts ?? 'all') };
+  return { inventory, hosts: await selectInventoryHosts(inventory, args.hosts, process.stderr) };
 }
 
 export async function connectionSettings(args: ConnectionArgs, hostCount: number, interrupt: ConnectionSettings['interrupt']): Promise<ConnectionSettings> {
