@@ -10,6 +10,8 @@ import { InputError } from '../errors.js';
 export interface SshOption {
   key: string;
   value: string;
+  /** The keyword as written, for messages. */
+  name?: string;
 }
 
 export interface ParsedSshArgs {
@@ -134,7 +136,7 @@ export function parseOptionWord(word: string, what: string): SshOption {
   let value = m[2]!;
   // ssh_config's own quoting inside the option value: -o 'ProxyCommand="ssh -W %h:%p b"'.
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-  return { key: m[1]!.toLowerCase(), value };
+  return { key: m[1]!.toLowerCase(), value, name: m[1]! };
 }
 
 function addOption(out: ParsedSshArgs, opt: SshOption, what: string): void {
@@ -146,12 +148,12 @@ function addOption(out: ParsedSshArgs, opt: SshOption, what: string): void {
     const strict = (opt.key === 'stricthostkeychecking' && /^(yes|ask)$/i.test(opt.value)) || opt.key === 'userknownhostsfile' && !/^(\/dev\/null|none)$/i.test(opt.value);
     if (!strict) {
       out.warnings.push(
-        `${what}: -o ${opt.key}=${opt.value} is NOT honoured: kremedy always checks host keys against its known_hosts ` +
+        `${what}: -o ${opt.name ?? opt.key}=${opt.value} is NOT honoured: kremedy always checks host keys against its known_hosts ` +
           `(--known-hosts FILE; --trust-new-hosts records unknown ones, a changed key is always refused)`,
       );
     }
     return;
   }
   if (HARMLESS.has(opt.key)) return;
-  out.warnings.push(`${what}: ssh option ${opt.key} is not understood by kremedy and is ignored`);
+  out.warnings.push(`${what}: ssh option ${opt.name ?? opt.key} is not understood by kremedy and is ignored`);
 }
