@@ -168,7 +168,13 @@ function proxyCommandJumps(command: string, label: string, where: string, tokens
     return refuse((err as Error).message);
   }
   if (words.length === 0 || path.basename(words[0]!) !== 'ssh') return refuse('it does not run ssh');
-  const parsed = parseSshArgs(words.slice(1), `ProxyCommand of host ${label}`, 'proxy-command');
+  let parsed: ReturnType<typeof parseSshArgs>;
+  try {
+    parsed = parseSshArgs(words.slice(1), `ProxyCommand of host ${label}`, 'proxy-command');
+  } catch (err) {
+    // e.g. `ssh bastion nc %h %p`: a remote command, not a forwarding kremedy can do itself.
+    return refuse((err as Error).message.replace(/^ProxyCommand of host [^:]*: /, ''));
+  }
   scope.warnings.push(...parsed.warnings);
   if (!parsed.stdioForward || !/^\[?%h\]?:%p$/.test(parsed.stdioForward)) return refuse('it does not forward to %h:%p with -W');
   if (!parsed.destination) return refuse('it names no host to connect to');
