@@ -39,6 +39,8 @@ interface JumpConnection {
   waiting: Array<() => void>;
   /** Drops it from the pool (it is closing: a later tunnel opens a new connection). */
   forget: () => void;
+  /** The channel of the jump host before it that this connection runs over, if any. */
+  sock?: Duplex;
 }
 
 export const endpointId = (e: Endpoint) => `${e.user}@${e.address}:${e.port}${e.keyFile ? `#${e.keyFile}` : ''}`;
@@ -117,7 +119,7 @@ export class JumpPool {
           ...(sock ? { sock } : {}),
         }),
       );
-      return { client, endpoint, open: 0, waiting: [], forget };
+      return { client, endpoint, open: 0, waiting: [], forget, ...(sock ? { sock } : {}) };
     } catch (err) {
       sock?.destroy();
       if (err instanceof HostUnreachableError) throw new HostUnreachableError(err.reason, `${describeJump(endpoint)} is unreachable: ${err.message}`);
@@ -142,6 +144,9 @@ export class JumpPool {
       // Ended at once: nothing queues on it any more, and a later host opens a fresh one.
       conn.forget();
       conn.client.end();
+      // ssh2 only half-closes the stream it runs over; close the channel it was given, so the
+      // jump host before this one frees its slot (and, if it was the last, closes in turn).
+      conn.sock?.destroy();
     }
   }
 }
