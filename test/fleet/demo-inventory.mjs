@@ -25,7 +25,7 @@ export function renderInventory(hosts) {
     '    ansible_ssh_private_key_file: /var/lib/kremedy-fleet/id_ed25519',
     '  hosts:',
   ];
-  const bastion = hosts.find((h) => h.groups.includes('bastion'));
+  const bastion = hosts.find((h) => h.groups.includes('jump_host'));
   for (const h of hosts) {
     lines.push(`    ${h.name}:`, `      ansible_host: ${h.ip}`);
     // Reachable only through the bastion (fleet.sh puts it on a private network).

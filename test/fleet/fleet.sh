@@ -59,7 +59,7 @@ MIRROR=${KREMEDY_FLEET_MIRROR:-http://deb.debian.org/debian}
 
 BRIDGE_ADDR=$NET.255.254
 PLEN=16
-# The private network behind the bastion (hosts in group `bastion` / `behind_bastion`): a
+# The private network behind the bastion (hosts in group `jump_host` / `behind_bastion`): a
 # bridge with no address on this machine, so nothing here can reach it; the bastion is
 # $NET.250.1 on it (its second NIC, eth1), a host behind it $NET.250.X (X as its hosts.tsv
 # slot) and nothing else. $NET.250.0/24 lies inside the fleet's /16 on purpose: a stray
@@ -159,15 +159,15 @@ load_hosts() {
   ((${#NAMES[@]})) || die "$HOSTS_TSV: no hosts"
   BASTION=""
   for name in "${NAMES[@]}"; do
-    if in_group "$name" bastion; then
-      [[ -z $BASTION ]] || die "$HOSTS_TSV: more than one host in group bastion ($BASTION, $name)"
+    if in_group "$name" jump_host; then
+      [[ -z $BASTION ]] || die "$HOSTS_TSV: more than one host in group jump_host ($BASTION, $name)"
       BASTION=$name
     fi
   done
   for name in "${NAMES[@]}"; do
     if in_group "$name" behind_bastion; then
-      [[ -n $BASTION ]] || die "$HOSTS_TSV: $name is in group behind_bastion, but no host is in group bastion"
-      ! in_group "$name" bastion || die "$HOSTS_TSV: $name cannot be both bastion and behind_bastion"
+      [[ -n $BASTION ]] || die "$HOSTS_TSV: $name is in group behind_bastion, but no host is in group jump_host"
+      ! in_group "$name" bastion || die "$HOSTS_TSV: $name cannot be both jump_host and behind_bastion"
     fi
   done
 }
@@ -520,7 +520,7 @@ link set lo up
 addr add $ip/$plen dev eth0
 link set eth0 up
 EOF
-  if in_group "$name" bastion; then
+  if in_group "$name" jump_host; then
     printf -v mac '02:6c:%02x:%02x:%02x:%02x' "$a" "$b" "$c" "$e"
     ip link add "$PRIV_VETH_PREFIX$name" type veth peer name eth1 address "$mac" netns "$ns"
     ip link set dev "$PRIV_VETH_PREFIX$name" master "$PRIV_BRIDGE" up

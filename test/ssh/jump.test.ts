@@ -3,7 +3,8 @@
 // the bastion connection, the per-connection channel limit, host key checks at both hops,
 // and how an unreachable bastion is reported. (The same against real sshd: test/e2e/bastion.test.ts.)
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,14 @@ import { formatKnownHostsLine, parseKnownHosts } from '../../src/ssh/known-hosts
 process.env['KREMEDY_JUMP_CHANNELS'] = '2';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kremedy-jump-'));
-const keyPair = () => ssh2.utils.generateKeyPairSync('ed25519');
+// ssh-keygen, not ssh2's generateKeyPairSync: the latter now and then writes a key ssh2 itself
+// cannot parse back ("Malformed OpenSSH private key").
+let keyCount = 0;
+const keyPair = () => {
+  const file = path.join(dir, `key${keyCount++}`);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file]);
+  return { private: readFileSync(file), public: readFileSync(`${file}.pub`, 'utf8') };
+};
 const blobOf = (pub: string) => (ssh2.utils.parseKey(pub) as ssh2.ParsedKey).getPublicSSH() as Buffer;
 const clientKey = keyPair();
 const CLIENT_KEY = path.join(dir, 'id_client');
