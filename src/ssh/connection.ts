@@ -147,6 +147,9 @@ export class HostConnection {
         },
       };
       client.on('ready', () => settle(() => resolve(client)));
+      // A stream we were given (a jump host's channel) lives and dies with this connection:
+      // ssh2 only ends it, and the jump host counts it as open until it is closed.
+      if (opts.sock) client.once('close', () => opts.sock!.destroy());
       client.on('error', (err: Error & { level?: string; code?: string }) => {
         settle(() => {
           client.destroy();

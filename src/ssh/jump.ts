@@ -60,7 +60,19 @@ export class JumpPool {
     let stream: Duplex;
     try {
       stream = await new Promise<Duplex>((resolve, reject) => {
-        conn.client.forwardOut('127.0.0.1', 0, to.address, to.port, (err, ch) => (err ? reject(err) : resolve(ch)));
+        // The jump host's own connect attempt may take the OS's minutes (a dead address behind
+        // it): bounded by the connect timeout, and a channel that opens too late is closed.
+        let late = false;
+        const timer = setTimeout(() => {
+          late = true;
+          reject(new Error(`timed out after ${this.auth.connectTimeoutMs} ms`));
+        }, this.auth.connectTimeoutMs);
+        conn.client.forwardOut('127.0.0.1', 0, to.address, to.port, (err, ch) => {
+          clearTimeout(timer);
+          if (late) ch?.destroy();
+          else if (err) reject(err);
+          else resolve(ch);
+        });
       });
     } catch (err) {
       this.release(conn);

@@ -88,11 +88,15 @@ function resolveEndpoint(alias: string, label: string, cmdline: readonly SshOpti
   if (scope.depth > MAX_JUMP_DEPTH) throw new InputError(`${label}: more than ${MAX_JUMP_DEPTH} nested jump hosts (a ProxyJump loop in the ssh config?)`);
   const fromConfig: HostSettings = scope.config?.lookup(alias) ?? { values: {}, identityFiles: [], warnings: [] };
   scope.warnings.push(...fromConfig.warnings);
-  const first = (key: string): { value: string; where: string } | undefined => {
-    const c = cmdline.find((o) => o.key === key || ((key === 'proxyjump' || key === 'proxycommand') && (o.key === 'proxyjump' || o.key === 'proxycommand')));
-    if (c) return { value: c.value, where: `the ssh options of ${label}` };
-    const v = fromConfig.values[key as keyof HostSettings['values']];
-    return v ? { value: v.value, where: `${v.file}:${v.line}` } : undefined;
+  // The first value of any of `keys` (ProxyJump and ProxyCommand compete for one slot, as in ssh).
+  const first = (...keys: string[]): { key: string; value: string; where: string } | undefined => {
+    const c = cmdline.find((o) => keys.includes(o.key));
+    if (c) return { key: c.key, value: c.value, where: `the ssh options of ${label}` };
+    for (const key of keys) {
+      const v = fromConfig.values[key as keyof HostSettings['values']];
+      if (v) return { key, value: v.value, where: `${v.file}:${v.line}` };
+    }
+    return undefined;
   };
   const hostName = first('hostname');
   const address = hostName ? expandTokens(hostName.value, { h: alias, n: alias }, `HostName (${hostName.where})`) : alias;
@@ -109,11 +113,10 @@ function resolveEndpoint(alias: string, label: string, cmdline: readonly SshOpti
   const keyFile = identities.find((f) => existsSync(f)) ?? scope.fallbackKey;
   const target: Endpoint = { label, address, port, user, ...(keyFile ? { keyFile } : {}) };
 
-  const proxy = first('proxyjump') ?? first('proxycommand');
+  const proxy = first('proxyjump', 'proxycommand');
   let jumps: Endpoint[] = [];
   if (proxy && proxy.value.toLowerCase() !== 'none') {
-    const isCommand = cmdline.some((o) => o.key === 'proxycommand' && o.value === proxy.value) || fromConfig.values.proxycommand?.value === proxy.value;
-    jumps = isCommand ? proxyCommandJumps(proxy.value, label, proxy.where, tokens, scope) : proxyJumpChain(proxy.value, label, scope);
+    jumps = proxy.key === 'proxycommand' ? proxyCommandJumps(proxy.value, label, proxy.where, tokens, scope) : proxyJumpChain(proxy.value, label, scope);
   }
   return { target, jumps };
 }

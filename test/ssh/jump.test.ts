@@ -39,7 +39,7 @@ interface Server {
 }
 
 /** An SSH server on 127.0.0.1 that accepts any public key; `forward` makes it a bastion. */
-function server(opts: { forward?: Record<string, number> } = {}): Promise<Server> {
+function server(opts: { forward?: Record<string, number>; hang?: string } = {}): Promise<Server> {
   const key = keyPair();
   const stats = { connections: 0, live: 0, channels: 0, open: 0, maxOpen: 0, destinations: [] as string[] };
   const srv = new ssh2.Server({ hostKeys: [key.private] }, (client) => {
@@ -61,6 +61,7 @@ function server(opts: { forward?: Record<string, number> } = {}): Promise<Server
         // The bastion's own name resolution: names of targets map to local ports (nothing else).
         const port = opts.forward?.[info.destIP];
         stats.destinations.push(`${info.destIP}:${info.destPort}`);
+        if (info.destIP === opts.hang) return; // like sshd connecting to a dead address: no answer for minutes
         if (port === undefined || info.destPort !== 22) return reject();
         const ch = accept();
         stats.channels++;
@@ -135,7 +136,8 @@ test('at most KREMEDY_JUMP_CHANNELS channels per bastion connection: the next ho
   const connect = hostConnector(hosts, policy, 5000, undefined);
   const settled: HostConnection[] = [];
   const pending = hosts.map((h) => connect(h).then((c) => (settled.push(c), c)));
-  await new Promise((r) => setTimeout(r, 1500));
+  for (let i = 0; i < 200 && settled.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000));
   t.is(settled.length, 2, 'the third host waits');
   t.is(f.bastion.stats.channels, 2, 'its channel is not even requested');
   settled[0]!.close();
@@ -193,6 +195,17 @@ test('a bastion that cannot reach the target reports the target as unreachable t
   const h = host('nowhere.internal', `jumper@127.0.0.1:${f.bastion.port}`);
   const connect = hostConnector([h], knownHosts([['127.0.0.1', f.bastion.port, f.bastion]]), 5000, undefined);
   await t.throwsAsync(connect(h), { instanceOf: HostUnreachableError, message: /^jump host 127\.0\.0\.1:\d+ cannot connect to nowhere\.internal:22: / });
+});
+
+test('a target the bastion cannot get an answer from is unreachable after the connect timeout', async (t) => {
+  const bastion = await server({ hang: 'dead.internal' });
+  t.teardown(bastion.close);
+  const h = host('dead.internal', `jumper@127.0.0.1:${bastion.port}`);
+  const connect = hostConnector([h], knownHosts([['127.0.0.1', bastion.port, bastion]]), 4000, undefined);
+  const t0 = Date.now();
+  const err = await t.throwsAsync(connect(h), { instanceOf: HostUnreachableError, message: /^jump host 127\.0\.0\.1:\d+ cannot connect to dead\.internal:22: timed out after 4000 ms/ });
+  t.is(err!.reason, 'timeout');
+  t.true(Date.now() - t0 < 12_000);
 });
 
 test('two hops: the second bastion runs over a channel of the first, each key checked', async (t) => {
