@@ -166,6 +166,13 @@ const cases: Case[] = [
     target: {},
     error: /host x: ProxyCommand .* is not supported: unexpected word "nc"/,
   },
+  {
+    title: 'a ProxyCommand ssh forwarding somewhere else than %h:%p is refused',
+    name: 'x',
+    vars: { ansible_ssh_common_args: `-o ProxyCommand='ssh -W db:5432 bastion'` },
+    target: {},
+    error: /host x: ProxyCommand .* is not supported: it does not forward to %h:%p with -W/,
+  },
   { title: 'args that are not a string are refused', name: 'x', vars: { ansible_ssh_common_args: 5 }, target: {}, error: /ansible_ssh_common_args of host x: expected a string/ },
   { title: 'a bad Port in the config names file and line', name: 'x', config: 'Host x\n  Port http\n', target: {}, error: /x: bad Port "http" \(cfg:2\)/ },
 ];
