@@ -156,3 +156,17 @@ test.serial('the bastion down: inner is reported unreachable naming the bastion,
   // Back: inner is reachable again through it.
   t.regex(await innerState(), /^eth0@/m);
 });
+
+test.serial('a ProxyCommand kremedy cannot follow is bad input (exit 1) before any host is touched', async (t) => {
+  const dir = tmp();
+  const inv = write(
+    dir,
+    'nc.yml',
+    `all:\n  hosts:\n    clean:\n      ansible_host: ${hostIp('clean')}\n      ansible_ssh_private_key_file: ${CLIENT_KEY}\n    inner:\n      ansible_host: ${innerIp()}\n      ansible_ssh_private_key_file: ${CLIENT_KEY}\n` +
+      `      ansible_ssh_common_args: '-o ProxyCommand="nc -x ${bastionIp()}:1080 %h %p"'\n`,
+  );
+  const res = await kremedy(['run', 'reset-node', '--hosts', 'all', '--json', '-i', inv, '-F', 'none', '--known-hosts', KNOWN_HOSTS], { fleetDefaults: false });
+  t.is(res.code, 1, res.stderr);
+  t.regex(res.stderr, /kremedy: host inner: ProxyCommand "nc -x [\d.]+:1080 %h %p" \(the ssh options of inner\) is not supported: it does not run ssh/);
+  t.deepEqual(res.events.filter((e) => e['type'] === 'task'), [], 'no host was touched');
+});
