@@ -3,6 +3,7 @@
 import { hostConnector } from '../exec/connector.js';
 import type { Host } from '../inventory/types.js';
 import type { HostConnection } from '../ssh/connection.js';
+import { loadSshConfig } from '../ssh/config.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
 import { defaultKnownHostsFile, openInventory, selectInventoryHosts } from './common.js';
 
@@ -10,6 +11,7 @@ export interface ConnectArgs {
   inventory: string;
   hosts?: string;
   knownHosts?: string;
+  sshConfig?: string;
   trustNewHosts: boolean;
   connectTimeout: number;
 }
@@ -26,6 +28,6 @@ export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Ho
   const hosts = await selectInventoryHosts(inv, args.hosts, process.stderr);
   const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
   const knownHosts = await loadKnownHosts(knownHostsFile);
-  const connect = hostConnector(hosts, { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts }, args.connectTimeout * 1000);
+  const connect = hostConnector(hosts, { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts }, args.connectTimeout * 1000, loadSshConfig(args.sshConfig));
   return { hosts, connect };
 }

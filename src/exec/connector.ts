@@ -1,5 +1,8 @@
 import type { Host } from '../inventory/types.js';
-import { HostConnection, type HostKeyPolicy } from '../ssh/connection.js';
+import { SshConfig } from '../ssh/config.js';
+import { HostConnection, HostUnreachableError, type HostKeyPolicy } from '../ssh/connection.js';
+import { describeJump, JumpPool } from '../ssh/jump.js';
+import { resolveRoute, type Route } from '../ssh/route.js';
 import { loadPrivateKeys } from './credentials.js';
 import { limiter } from './pool.js';
 
@@ -12,22 +15,57 @@ import { limiter } from './pool.js';
 export const DEFAULT_MAX_HANDSHAKES = 32;
 
 /**
- * One way to open a session, for every command: key files read once up front (an unreadable
- * key is bad input, found before any host is touched), ssh-agent when there is one, and the
- * same host-key policy for every host.
+ * One way to open a session, for every command: where to connect is resolved for every host
+ * up front (inventory, ansible_ssh_*_args, ssh_config: a ProxyCommand kremedy cannot follow is
+ * bad input), key files read once (an unreadable key is bad input, found before any host is
+ * touched), ssh-agent when there is one, and the same host-key policy for every host and
+ * every jump host.
  */
-export function hostConnector(hosts: readonly Host[], hostKeys: HostKeyPolicy, connectTimeoutMs: number): (host: Host) => Promise<HostConnection> {
-  const keys = loadPrivateKeys(hosts);
+export function hostConnector(
+  hosts: readonly Host[],
+  hostKeys: HostKeyPolicy,
+  connectTimeoutMs: number,
+  sshConfig?: SshConfig,
+  warn: (message: string) => void = (m) => process.stderr.write(`kremedy: warning: ${m}\n`),
+): (host: Host) => Promise<HostConnection> {
+  const configs = new Map<string, SshConfig>();
+  const loadConfig = (file: string) => configs.get(file) ?? configs.set(file, SshConfig.load(file)).get(file)!;
+  const routes = new Map<string, Route>(hosts.map((h) => [h.name, resolveRoute(h, { config: sshConfig, loadConfig })]));
+  for (const w of new Set([...routes.values()].flatMap((r) => r.warnings))) warn(w);
+  const targets = new Map(hosts.map((h) => [h.name, withEndpoint(h, routes.get(h.name)!)]));
+  const jumps = [...routes.values()].flatMap((r) => r.jumps.map((j) => ({ name: `jump host ${j.label}`, ...(j.keyFile ? { privateKeyFile: j.keyFile } : {}) })));
+  const keys = loadPrivateKeys([...targets.values(), ...jumps]);
   const agent = process.env['SSH_AUTH_SOCK'];
   const handshake = limiter(Number(process.env['KREMEDY_MAX_HANDSHAKES']) || DEFAULT_MAX_HANDSHAKES);
-  return (host) =>
-    handshake(() =>
-      HostConnection.open({
-        host,
-        ...(host.privateKeyFile ? { privateKey: keys.get(host.privateKeyFile)! } : {}),
-        ...(agent ? { agent } : {}),
-        hostKeys,
-        connectTimeoutMs,
-      }),
-    );
+  const pool = new JumpPool({ keys, ...(agent ? { agent } : {}), hostKeys, connectTimeoutMs, handshake });
+  return async (inventoryHost) => {
+    const host = targets.get(inventoryHost.name) ?? inventoryHost;
+    const route = routes.get(inventoryHost.name);
+    // The channel through the jump hosts is taken before a handshake slot: a host waiting for
+    // a free channel must not hold up direct hosts' handshakes.
+    const tunnel = route?.jumps.length ? await pool.tunnel(route.jumps, host) : undefined;
+    try {
+      return await handshake(() =>
+        HostConnection.open({
+          host,
+          ...(host.privateKeyFile ? { privateKey: keys.get(host.privateKeyFile)! } : {}),
+          ...(agent ? { agent } : {}),
+          hostKeys,
+          connectTimeoutMs,
+          ...(tunnel ? { sock: tunnel.stream } : {}),
+        }),
+      );
+    } catch (err) {
+      tunnel?.stream.destroy();
+      if (tunnel && err instanceof HostUnreachableError) throw new HostUnreachableError(err.reason, `${err.message} (through ${describeJump(route!.jumps.at(-1)!)})`);
+      throw err;
+    }
+  };
+}
+
+/** The inventory host with the address, port, user and key it is really reached at. */
+function withEndpoint(host: Host, route: Route): Host {
+  const { privateKeyFile: _, ...rest } = host;
+  const t = route.target;
+  return { ...rest, address: t.address, port: t.port, user: t.user, ...(t.keyFile ? { privateKeyFile: t.keyFile } : {}) };
 }

@@ -42,7 +42,10 @@ export function parseHosts(text) {
     if (!/^[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*)*$/.test(groups)) throw new Error(`${where}: bad groups '${groups}'`);
     if (hosts.length >= 240) throw new Error(`${where}: at most 240 hosts`);
     seen.add(name);
-    hosts.push({ name, os, kernel, seed, groups: groups.split(','), ip: `10.213.0.${10 + hosts.length}` });
+    const g = groups.split(',');
+    // As fleet.sh: a host behind the bastion lives on the private 10.213.250.0/24 only.
+    const ip = g.includes('behind_bastion') ? `10.213.250.${10 + hosts.length}` : `10.213.0.${10 + hosts.length}`;
+    hosts.push({ name, os, kernel, seed, groups: g, ip });
   });
   if (hosts.length === 0) throw new Error('hosts.tsv: no hosts');
   return hosts;
@@ -95,7 +98,9 @@ export function render(hosts) {
   w('    retries: 30');
   w();
   w('services:');
-  for (const h of hosts) {
+  // The private network behind the bastion (fleet.sh's behind_bastion hosts) is not built
+  // here: Docker refuses a network nested in the fleet's 10.213.0.0/16.
+  for (const h of hosts.filter((x) => !x.groups.includes('behind_bastion'))) {
     w(`  ${h.name}:`);
     w('    <<: *fleet-host');
     if (RPM_OSES.has(h.os)) {

@@ -35,9 +35,11 @@ INSTANCE=${KREMEDY_FLEET_INSTANCE:-0}
 if ((INSTANCE == 0)); then
   STATE_DIR=$FLEET_DIR
   BRIDGE=krbr0 NS_PREFIX=kr- VETH_PREFIX=krv- NET=10.213 CG_NAME=kremedy-fleet
+  PRIV_BRIDGE=krpriv0 PRIV_VETH_PREFIX=krx-
 else
   STATE_DIR=$FLEET_DIR/instance$INSTANCE
   BRIDGE=krbr$INSTANCE NS_PREFIX=kr$INSTANCE- VETH_PREFIX=kv$INSTANCE- NET=10.$((213 + INSTANCE))
+  PRIV_BRIDGE=krpriv$INSTANCE PRIV_VETH_PREFIX=kx$INSTANCE-
   CG_NAME=kremedy-fleet$INSTANCE
 fi
 
@@ -58,6 +60,13 @@ MIRROR=${KREMEDY_FLEET_MIRROR:-http://deb.debian.org/debian}
 
 BRIDGE_ADDR=$NET.255.254
 PLEN=16
+# The private network behind the bastion (hosts in group `jump_host` / `behind_bastion`): a
+# bridge with no address on this machine, so nothing here can reach it; the bastion is
+# $NET.250.1 on it (its second NIC, eth1), a host behind it $NET.250.X (X as its hosts.tsv
+# slot) and nothing else. $NET.250.0/24 lies inside the fleet's /16 on purpose: a stray
+# packet from this machine goes to the fleet bridge, where no one answers, never out.
+PRIV_NET=$NET.250
+PRIV_PLEN=24
 BENCH_MAX=999
 TIMEOUT=${KREMEDY_FLEET_TIMEOUT:-}
 STOP_TIMEOUT=${KREMEDY_FLEET_STOP_TIMEOUT:-20}
@@ -143,11 +152,29 @@ load_hosts() {
     [[ -z $name || $name == \#* ]] && continue
     [[ -n $groups && -z ${extra:-} ]] || die "$HOSTS_TSV: '$name': want 5 TAB-separated columns"
     ((i < 240)) || die "$HOSTS_TSV: at most 240 hosts (10.213.0.10-249)"
-    add_host "$name" "$os" "$kernel" "$seed" "$groups" "$NET.0.$((10 + i))"
+    if [[ ,$groups, == *,behind_bastion,* ]]; then
+      add_host "$name" "$os" "$kernel" "$seed" "$groups" "$PRIV_NET.$((10 + i))"
+    else
+      add_host "$name" "$os" "$kernel" "$seed" "$groups" "$NET.0.$((10 + i))"
+    fi
     i=$((i + 1))
   done <"$HOSTS_TSV"
   ((${#NAMES[@]})) || die "$HOSTS_TSV: no hosts"
+  BASTION=""
+  for name in "${NAMES[@]}"; do
+    if in_group "$name" jump_host; then
+      [[ -z $BASTION ]] || die "$HOSTS_TSV: more than one host in group jump_host ($BASTION, $name)"
+      BASTION=$name
+    fi
+  done
+  for name in "${NAMES[@]}"; do
+    if in_group "$name" behind_bastion; then
+      [[ -n $BASTION ]] || die "$HOSTS_TSV: $name is in group behind_bastion, but no host is in group jump_host"
+      ! in_group "$name" bastion || die "$HOSTS_TSV: $name cannot be both jump_host and behind_bastion"
+    fi
+  done
 }
+in_group() { [[ ,${H_GROUPS[$1]}, == *,$2,* ]]; }
 
 bench_name() { printf 'b%03d' "$1"; }
 add_bench_hosts() { # N: b001..bNNN, flannel-seeded, group bench, $NET.1.1 ...
@@ -484,6 +511,13 @@ ensure_bridge() {
   fi
   ip addr replace "$BRIDGE_ADDR/$PLEN" dev "$BRIDGE"
   ip link set dev "$BRIDGE" up
+  # The private bridge: no address (IPv4 or link-local IPv6) on this machine, ever.
+  if ! ip link show dev "$PRIV_BRIDGE" >/dev/null 2>&1; then
+    ip link add "$PRIV_BRIDGE" type bridge
+  fi
+  if [[ -e /proc/sys/net/ipv6/conf/$PRIV_BRIDGE/disable_ipv6 ]]; then echo 1 >"/proc/sys/net/ipv6/conf/$PRIV_BRIDGE/disable_ipv6"; fi
+  ip addr flush dev "$PRIV_BRIDGE"
+  ip link set dev "$PRIV_BRIDGE" up
 }
 
 # Undo whatever runtime pieces of a (non-running) host exist: mount, veth, netns, cgroups.
@@ -501,6 +535,7 @@ teardown_host() {
     umount -l "$d/root"
   fi
   ip link del dev "$VETH_PREFIX$name" 2>/dev/null || true
+  ip link del dev "$PRIV_VETH_PREFIX$name" 2>/dev/null || true
   if [[ -e /run/netns/$NS_PREFIX$name ]]; then ip netns del "$NS_PREFIX$name" 2>/dev/null || true; fi
   cg_remove "$name"
   # nspawn leaves an (empty) propagation dir behind when /run is not a tmpfs.
@@ -539,16 +574,26 @@ boot_host() {
   local mac a b c e
   IFS=. read -r a b c e <<<"$ip"
   printf -v mac '02:6b:%02x:%02x:%02x:%02x' "$a" "$b" "$c" "$e"
+  # A host behind the bastion has only the private network; the bastion has both.
+  local bridge=$BRIDGE plen=$PLEN
+  if in_group "$name" behind_bastion; then bridge=$PRIV_BRIDGE plen=$PRIV_PLEN; fi
   ip -batch - <<EOF
 netns add $ns
 link add $veth type veth peer name eth0 address $mac netns $ns
-link set dev $veth master $BRIDGE up
+link set dev $veth master $bridge up
 EOF
   ip -n "$ns" -batch - <<EOF
 link set lo up
-addr add $ip/$PLEN dev eth0
+addr add $ip/$plen dev eth0
 link set eth0 up
 EOF
+  if in_group "$name" jump_host; then
+    printf -v mac '02:6c:%02x:%02x:%02x:%02x' "$a" "$b" "$c" "$e"
+    ip link add "$PRIV_VETH_PREFIX$name" type veth peer name eth1 address "$mac" netns "$ns"
+    ip link set dev "$PRIV_VETH_PREFIX$name" master "$PRIV_BRIDGE" up
+    ip -n "$ns" addr add "$PRIV_NET.1/$PRIV_PLEN" dev eth1
+    ip -n "$ns" link set eth1 up
+  fi
 
   for r in $(cg_roots); do
     mkdir -p "$r/$CG_NAME/$name"
@@ -615,6 +660,14 @@ ssh_banners() {
     wait' _ "$@" || true
 }
 
+# The same, for hosts behind the bastion: probed from inside the bastion's network namespace
+# (this machine has no way to them); nothing answers while the bastion is down.
+ssh_banners_behind() {
+  (($#)) || return 0
+  [[ -e /run/netns/$NS_PREFIX$BASTION ]] || return 0
+  ip netns exec "$NS_PREFIX$BASTION" bash -c "$(declare -f ssh_banners); ssh_banners \"\$@\"" _ "$@" || true
+}
+
 console_tail() {
   say "---- $1: last lines of $(host_dir "$1")/console.log"
   tail -n "${2:-25}" "$(host_dir "$1")/console.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' >&2 || true
@@ -627,11 +680,11 @@ wait_ready() {
   shift
   local -A ready=()
   local deadline name nready=0 total=$# failed=0 d ip
-  local -a probe=()
+  local -a probe=() behind=()
   local -A by_ip=()
   deadline=$(($(date +%s) + timeout))
   while ((nready < total)); do
-    probe=()
+    probe=() behind=()
     for name in "$@"; do
       [[ -n ${ready[$name]:-} ]] && continue
       d=$HOSTS_DIR/$name
@@ -648,11 +701,11 @@ wait_ready() {
         continue
       fi
       if [[ -f $d/root/var/lib/kremedy-seed.done ]]; then
-        probe+=("${H_IP[$name]}")
+        if in_group "$name" behind_bastion; then behind+=("${H_IP[$name]}"); else probe+=("${H_IP[$name]}"); fi
         by_ip[${H_IP[$name]}]=$name
       fi
     done
-    for ip in $(ssh_banners "${probe[@]}"); do
+    for ip in $(ssh_banners "${probe[@]}") $(ssh_banners_behind "${behind[@]}"); do
       ready[${by_ip[$ip]}]=ok
       nready=$((nready + 1))
     done
@@ -702,6 +755,9 @@ write_run_files() {
       echo "      ansible_host: ${H_IP[$name]}"
       echo "      ansible_user: root"
       echo "      ansible_ssh_private_key_file: $KEY"
+      if in_group "$name" behind_bastion; then
+        echo "      ansible_ssh_common_args: \"-o UserKnownHostsFile=$RUN_DIR/known_hosts -o StrictHostKeyChecking=yes -o 'ProxyCommand=$(proxy_command "$name")'\""
+      fi
     done
     echo "  children:"
     for g in "${groups[@]}"; do
@@ -731,8 +787,10 @@ write_run_files() {
       gjson=\"${H_GROUPS[$name]//,/\", \"}\"
       ((first)) || echo ","
       first=0
-      printf '  {"name": "%s", "ip": "%s", "os": "%s", "kernel": "%s", "seed": "%s", "groups": [%s]}' \
-        "$name" "${H_IP[$name]}" "${H_OS[$name]}" "$kernel" "${H_SEED[$name]}" "$gjson"
+      local via=""
+      if in_group "$name" behind_bastion; then via=", \"via\": \"$BASTION\""; fi
+      printf '  {"name": "%s", "ip": "%s", "os": "%s", "kernel": "%s", "seed": "%s", "groups": [%s]%s}' \
+        "$name" "${H_IP[$name]}" "${H_OS[$name]}" "$kernel" "${H_SEED[$name]}" "$gjson" "$via"
     done
     printf '\n]\n'
   } | write_atomic "$RUN_DIR/hosts.json"
@@ -741,6 +799,7 @@ write_run_files() {
     echo "# kremedy test fleet: ssh -F $RUN_DIR/ssh_config master"
     for name in "${NAMES[@]}"; do
       printf 'Host %s\n  HostName %s\n' "$name" "${H_IP[$name]}"
+      if in_group "$name" behind_bastion; then printf '  ProxyJump %s\n' "$BASTION"; fi
     done
     printf 'Host *\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  LogLevel ERROR\n' \
       "$KEY" "$RUN_DIR/known_hosts"
@@ -882,6 +941,7 @@ all_known_hosts() { # host dirs + stray netns/veths of ours
     for d in "$HOSTS_DIR"/*/; do [[ -d $d ]] && basename "$d"; done
     ip netns list 2>/dev/null | awk '{ print $1 }' | sed -n "s/^$NS_PREFIX//p"
     ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sed -n "s/^$VETH_PREFIX//p"
+    ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sed -n "s/^$PRIV_VETH_PREFIX//p"
   } | sort -u
 }
 
@@ -923,6 +983,7 @@ cmd_down() {
     if [[ -d $r/$CG_NAME ]]; then find "$r/$CG_NAME" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
   if ip link show dev "$BRIDGE" >/dev/null 2>&1; then ip link del dev "$BRIDGE"; fi
+  if ip link show dev "$PRIV_BRIDGE" >/dev/null 2>&1; then ip link del dev "$PRIV_BRIDGE"; fi
   rm -rf "$HOSTS_DIR" "$RUN_DIR" "$LOCK_DIR"
   gc_old_bases
   if ((${#names[@]})); then say "fleet down in $(elapsed "$t0") s"; else say "fleet was not up; nothing to do"; fi
@@ -1013,24 +1074,31 @@ ssh_target() { # [USER@]HOST -> USER@IP
   echo "$user@${H_IP[$host]}"
 }
 
+# The ProxyCommand that reaches a host behind the bastion (through the bastion, as root).
+proxy_command() { # HOST
+  echo "ssh -i $KEY -o UserKnownHostsFile=$RUN_DIR/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes -W %h:%p root@${H_IP[$BASTION]}"
+}
+
 cmd_ssh() {
   (($#)) || die "usage: fleet.sh ssh [USER@]HOST [CMD...]"
   load_desired
-  local target
+  local target via=()
   target=$(ssh_target "$1")
+  if in_group "${1#*@}" behind_bastion; then via=(-o "ProxyCommand=$(proxy_command "${1#*@}")"); fi
   shift
   [[ -f $RUN_DIR/known_hosts ]] || die "no $RUN_DIR/known_hosts: run 'fleet.sh up' first"
-  exec ssh "${SSH_OPTS[@]}" "$target" "$@"
+  exec ssh "${SSH_OPTS[@]}" "${via[@]}" "$target" "$@"
 }
 
 cmd_reseed() {
   (($#)) || die "usage: fleet.sh reseed HOST [clean|flannel|kube-router|doctor-findings]"
   [[ ${2:-} =~ ^[a-z-]*$ ]] || die "reseed: bad state '$2'"
   load_desired
-  local target
+  local target via=()
   target=$(ssh_target "root@$1")
+  if in_group "$1" behind_bastion; then via=(-o "ProxyCommand=$(proxy_command "$1")"); fi
   # The current seed script travels with the call (see image_stamp), then runs.
-  exec ssh "${SSH_OPTS[@]}" "$target" \
+  exec ssh "${SSH_OPTS[@]}" "${via[@]}" "$target" \
     "cat >/usr/local/sbin/kremedy-seed.new && chmod 0755 /usr/local/sbin/kremedy-seed.new && mv -f /usr/local/sbin/kremedy-seed.new /usr/local/sbin/kremedy-seed && kremedy-seed ${2:-}" \
     <"$IMAGE_SRC/kremedy-seed"
 }
