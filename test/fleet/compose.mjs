@@ -16,7 +16,7 @@ const hostsTsv = join(here, 'hosts.tsv');
 const outFile = join(repo, 'docker-compose.test.yml');
 
 const OSES = new Set(['debian12', 'centos7.1', 'centos7.4']);
-const SEEDS = new Set(['clean', 'flannel', 'kube-router', 'doctor-findings']);
+const SEEDS = new Set(['clean', 'flannel', 'kube-router', 'doctor-findings', 'flannel-live', 'mixed-cni', 'ipvs-stale', 'kube-router-bgp', 'docker-firewall', 'firewall-only']);
 
 // Same rules as load_hosts/add_host in fleet.sh.
 export function parseHosts(text) {
