@@ -19,6 +19,8 @@ export function effectiveCni(ctx: TaskContext<Params>): 'flannel' | 'kube-router
 }
 
 const isFlannel = when<Params>('the CNI is flannel', (ctx) => ['flannel', 'all'].includes(effectiveCni(ctx)));
+// With kube-router in the run, /etc/cni/net.d/* covers flannel's files too: two steps must not plan the same file.
+const isFlannelOnly = when<Params>('the CNI is flannel (with kube-router, /etc/cni/net.d/* covers its files)', (ctx) => effectiveCni(ctx) === 'flannel');
 const isKubeRouter = when<Params>('the CNI is kube-router', (ctx) => ['kube-router', 'all'].includes(effectiveCni(ctx)));
 
 /** The CNIs whose files this run removes; another CNI's config in /etc/cni/net.d stops a kube-router reset. */
@@ -101,9 +103,9 @@ export default playbook<Params>({
       link.absent<Params>('flannel.1', { when: isFlannel }),
       link.absent<Params>('cni0', { when: isFlannel }),
       files.absent<Params>('/run/flannel', { when: isFlannel }),
-      files.absent<Params>('/etc/cni/net.d/10-flannel.conflist', { when: isFlannel }),
+      files.absent<Params>('/etc/cni/net.d/10-flannel.conflist', { when: isFlannelOnly }),
       // flannel's config before the conflist format (flannel < 0.9).
-      files.absent<Params>('/etc/cni/net.d/10-flannel.conf', { when: isFlannel }),
+      files.absent<Params>('/etc/cni/net.d/10-flannel.conf', { when: isFlannelOnly }),
       files.matchingAbsent<Params>('/etc/cni/net.d', '*', { when: isKubeRouter }),
       link.absent<Params>('kube-bridge', { when: isKubeRouter }),
       link.absent<Params>('kube-dummy-if', { when: isKubeRouter }),

@@ -44,17 +44,26 @@ const cases: Case[] = [
   {
     name: 'kube-router config plus flannel links and /run/flannel',
     output: { 'fact:cni': KR_CNI, 'fact:links': 'lo\neth0\nkube-bridge\nflannel.1\ncni0', 'doctor:cni-dirs': '/run/flannel' },
-    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=flannel', evidence: [/configured: kube-router/, /leftover: flannel \(link flannel.1, link cni0, directory \/run\/flannel\)/] }],
+    // Never reset-node beside a configured CNI: only the leftovers' own removal.
+    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: "none: manual (remove only flannel's leftovers, keeping /etc/cni/net.d/10-kuberouter.conflist: ip link delete flannel.1; ip link delete cni0; rm -r /run/flannel)", evidence: [/configured: kube-router/, /leftover: flannel \(link flannel.1, link cni0, directory \/run\/flannel\)/] }],
   },
   {
     name: 'flannel is loaded first; the kube-router config after it is the leftover',
     output: { 'fact:cni': FLANNEL_CNI + KR_CNI, 'fact:links': 'lo\neth0\nflannel.1\ncni0' },
-    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=kube-router', title: /loads \/etc\/cni\/net.d\/10-flannel.conflist/ }],
+    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: "none: manual (remove only kube-router's leftovers, keeping /etc/cni/net.d/10-flannel.conflist: rm /etc/cni/net.d/10-kuberouter.conflist)", title: /loads \/etc\/cni\/net.d\/10-flannel.conflist/ }],
   },
   {
     name: 'leftover links with no CNI configured',
     output: { 'fact:links': 'lo\neth0\nkube-bridge' },
     expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=kube-router', title: /no CNI configured/ }],
+  },
+  {
+    name: 'leftovers of both CNIs with none configured: reset-node -e cni=all',
+    output: { 'fact:links': 'lo\neth0\nkube-bridge\nflannel.1' },
+    expect: [
+      { id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=all', title: /leftovers on a host with no CNI configured/ },
+      { id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=all' },
+    ],
   },
   { name: 'a consistent flannel node', output: { 'fact:cni': FLANNEL_CNI, 'fact:links': 'lo\neth0\nflannel.1\ncni0', 'doctor:cni-dirs': '/run/flannel' }, expect: [] },
   {
