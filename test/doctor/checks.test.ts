@@ -35,8 +35,32 @@ const cases: Case[] = [
     output: { 'doctor:iptables': 'error iptables-save v1.8.9 (legacy): Permission denied (you must be root)' },
     expect: [
       { id: 'DOCKER-ISOLATION', severity: 'info', title: /not checked.*Permission denied/ },
+      { id: 'HOST-PROHIBITED', severity: 'info', title: /not checked/ },
       { id: 'IPTABLES-SIZE', severity: 'info', title: /not checked/ },
     ],
+  },
+  {
+    name: 'CentOS stock REJECT in FORWARD (field note 1: "Destination Host Prohibited"): critical, with the exact delete',
+    output: { 'doctor:iptables': 'filter -A INPUT -j REJECT --reject-with icmp-host-prohibited\nfilter -A FORWARD -j REJECT --reject-with icmp-host-prohibited\ncount 8' },
+    expect: [{ id: 'HOST-PROHIBITED', severity: 'critical', title: /Destination Host Prohibited/, evidence: [/^filter: -A INPUT -j REJECT/, /^filter: -A FORWARD/], fix: 'none: manual (iptables -t filter -D INPUT -j REJECT --reject-with icmp-host-prohibited; iptables -t filter -D FORWARD -j REJECT --reject-with icmp-host-prohibited; then keep it from coming back at boot (see BOOT-FIREWALL))' }],
+  },
+  {
+    name: 'host-prohibited REJECT in INPUT only: warning',
+    output: { 'doctor:iptables': 'filter -A INPUT -j REJECT --reject-with icmp-host-prohibited\ncount 3' },
+    expect: [{ id: 'HOST-PROHIBITED', severity: 'warning' }],
+  },
+  {
+    name: 'iptables.service enabled with REJECT lines in /etc/sysconfig/iptables, and firewalld enabled',
+    output: { 'doctor:boot-firewall': 'unit firewalld enabled\nunit iptables enabled\nunit ip6tables \nreject /etc/sysconfig/iptables:9:-A INPUT -j REJECT --reject-with icmp-host-prohibited' },
+    expect: [
+      { id: 'BOOT-FIREWALL', severity: 'warning', title: /firewalld is enabled/ },
+      { id: 'BOOT-FIREWALL', severity: 'warning' },
+    ],
+  },
+  {
+    name: 'iptables.service enabled but no REJECT saved; REJECT saved but the service disabled: nothing',
+    output: { 'doctor:boot-firewall': 'unit firewalld disabled\nunit iptables enabled\nunit ip6tables disabled\nreject /etc/sysconfig/ip6tables:3:-A INPUT -j REJECT' },
+    expect: [],
   },
   { name: '5000 rules is still fine', output: { 'doctor:iptables': 'count 5000' }, expect: [] },
   { name: '5001 rules: warning', output: { 'doctor:iptables': 'count 5001' }, expect: [{ id: 'IPTABLES-SIZE', severity: 'warning', evidence: [/5001 "-A" rules/] }] },
