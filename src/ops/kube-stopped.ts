@@ -30,8 +30,9 @@ const ENABLED = new Set(['enabled', 'enabled-runtime']);
 export const KUBE_LIVE_PROBE = {
   id: 'kube-live',
   script:
-    `if command -v systemctl >/dev/null 2>&1; then for u in ${[...NODE_UNITS, ...RUNTIME_UNITS].join(' ')}; do ` +
-    `printf 'unit\\t%s\\t%s\\t%s\\n' "$u" "$(systemctl is-active "$u" 2>/dev/null)" "$(systemctl is-enabled "$u" 2>/dev/null)"; done; fi; ` +
+    // One systemctl for every unit (not two per unit): a fleet of hosts shares the CPU.
+    // Blocks of Id=/ActiveState=/UnitFileState= lines, one block per unit, blank-line separated.
+    `if command -v systemctl >/dev/null 2>&1; then systemctl show --property=Id,ActiveState,UnitFileState ${[...NODE_UNITS, ...RUNTIME_UNITS].join(' ')} 2>/dev/null; fi; echo; ` +
     // Bounded: a wedged runtime must not hold the probe round.
     `if command -v docker >/dev/null 2>&1; then timeout 10 docker ps --filter name=k8s_ --format '{{.ID}} {{.Names}}' 2>/dev/null | sed 's/^/container\\t/'; fi; ` +
     `if command -v crictl >/dev/null 2>&1; then timeout 10 crictl pods --state ready -q 2>/dev/null | sed 's/^/pod\\t/'; fi; true`,
@@ -39,10 +40,23 @@ export const KUBE_LIVE_PROBE = {
 
 export function parseKubeLive(stdout: string): KubeLiveState {
   const state: KubeLiveState = { units: [], containers: [], pods: [] };
+  let unit: Record<string, string> = {};
+  const endUnit = () => {
+    if (unit['Id']) state.units.push({ unit: unit['Id'], active: unit['ActiveState'] || 'inactive', enabled: unit['UnitFileState'] || 'not-found' });
+    unit = {};
+  };
   for (const line of stdout.split('\n')) {
-    const [kind, a = '', b = '', c = ''] = line.split('\t');
-    if (kind === 'unit' && a) state.units.push({ unit: a, active: b.trim() || 'inactive', enabled: c.trim() || 'not-found' });
-    else if (kind === 'container' && a.trim()) state.containers.push(a.trim());
+    const prop = /^(Id|ActiveState|UnitFileState)=(.*)$/.exec(line);
+    if (prop) {
+      unit[prop[1]!] = prop[2]!.trim();
+      continue;
+    }
+    if (line.trim() === '') {
+      endUnit();
+      continue;
+    }
+    const [kind, a = ''] = line.split('\t');
+    if (kind === 'container' && a.trim()) state.containers.push(a.trim());
     else if (kind === 'pod' && a.trim()) state.pods.push(a.trim());
   }
   return state;
