@@ -2,7 +2,8 @@ import test from 'ava';
 import { kremedy, onHost, recapOf, reseed, tasksOf, tryOnHost } from './helpers/fleet.js';
 
 // Host: live1 (seed flannel-live): a flannel node whose stand-in kubelet and flanneld units put
-// kube-proxy's and flannel's chains (and flannel.1) back every 2 s, as a live node's would.
+// kube-proxy's and flannel's chains (and flannel.1) back every 2 s, as a live node's would; a
+// docker CLI stand-in lists two k8s_ containers and one that is not Kubernetes'.
 const LIVE = 'no Kubernetes component running (kubelet, node units, k8s_ containers, CRI pods)';
 const STOP = 'kubelet and the node units stopped and disabled';
 
@@ -23,7 +24,7 @@ test.serial('a live node is refused by default: exit 2, the running units named,
   t.is(res.code, 2, res.stderr);
   const gate = tasksOf(res, 'live1').find((e) => e.task === LIVE);
   t.is(gate?.status, 'failed');
-  t.regex(gate?.message ?? '', /live Kubernetes node: kubelet\.service active, flanneld\.service active/);
+  t.regex(gate?.message ?? '', /live Kubernetes node: kubelet\.service active, flanneld\.service active, 2 k8s_ container\(s\) running \(k8s_kube-flannel_kube-flannel-ds-x7k2p_kube-system_5d2c_0, k8s_POD_/);
   t.regex(gate?.message ?? '', /-e stop_kubelet=true/);
   t.is(recapOf(res)['live1']?.changed, 0);
   t.deepEqual(await units(), ['active', 'active', 'enabled', 'enabled']);
@@ -36,7 +37,9 @@ test.serial('stop_kubelet=true stops and disables kubelet and flanneld first, sa
   const tasks = tasksOf(res, 'live1');
   const stop = tasks.find((e) => e.task === STOP);
   t.is(stop?.status, 'changed');
-  t.regex(stop?.message ?? '', /stop and disable kubelet\.service, flanneld\.service/);
+  t.is(stop?.message, 'stop and disable kubelet.service, flanneld.service; stop 2 k8s_ container(s) (container runtime: docker.service is running (left running))');
+  t.is((await onHost('live1', 'docker ps')).trim(), '1a2b3c4d5e6f registry', "only kubelet's containers were stopped");
+  t.is((await onHost('live1', 'systemctl is-active docker.service')).trim(), 'active', 'the runtime keeps running');
   // Stopped before the first iptables change.
   const titles = tasks.map((e) => e.task);
   t.true(titles.indexOf(STOP) < titles.indexOf('iptables filter: policy ACCEPT on INPUT, FORWARD, OUTPUT'));
