@@ -25,19 +25,23 @@ export const mixedCni: HostCheck = {
   probes: [CNI_DIRS_PROBE],
   run({ facts, results }) {
     const { configured, traces } = cniState(facts, results);
+    // A config of a CNI the check does not know (calico, cilium, a custom bridge…) is an active
+    // config too: nothing that empties /etc/cni/net.d may be recommended beside it.
+    const other = (facts.cni.configs ?? []).find((c) => !['flannel', 'kube-router', 'loopback'].includes(c.cni));
+    const active = configured ?? (other ? { cni: other.cni === 'unknown' ? 'another CNI' : other.cni, file: other.path } : undefined);
     const leftovers = CNI_NAMES.filter((cni) => cni !== configured?.cni && traces[cni].length > 0);
     // Nothing configured: reset-node may clean them (cni=all when several CNIs left state).
     const resetFix = (cni: CniName) => `reset-node -e cni=${leftovers.length > 1 ? 'all' : cni}`;
     return leftovers.map((cni) => ({
       severity: 'warning' as const,
-      title: configured
-        ? `${cni} leftovers on a host configured for ${configured.cni} (kubelet loads ${configured.file})`
+      title: active
+        ? `${cni} leftovers on a host configured for ${active.cni} (kubelet loads ${active.file})`
         : `${cni} leftovers on a host with no CNI configured in /etc/cni/net.d`,
       evidence: [
-        ...(configured ? [`configured: ${configured.cni} (${[...traces[configured.cni]].join(', ')})`] : []),
+        ...(configured ? [`configured: ${configured.cni} (${[...traces[configured.cni]].join(', ')})`] : active ? [`configured: ${active.cni} (config ${active.file})`] : []),
         `leftover: ${cni} (${traces[cni].join(', ')})`,
       ],
-      fix: configured ? manual(`remove only ${cni}'s leftovers, keeping ${configured.file}: ${removeOnly(traces[cni])}`) : resetFix(cni),
+      fix: active ? manual(`remove only ${cni}'s leftovers, keeping ${active.file}: ${removeOnly(traces[cni])}`) : resetFix(cni),
     }));
   },
 };

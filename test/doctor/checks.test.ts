@@ -82,6 +82,11 @@ const cases: Case[] = [
     expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=kube-router', title: /no CNI configured/ }],
   },
   {
+    name: "kube-router leftovers beside calico's config: never a reset that would empty /etc/cni/net.d",
+    output: { 'fact:cni': 'file\t/etc/cni/net.d/10-calico.conflist\t"type": "calico" \n', 'fact:links': 'lo\neth0\nkube-bridge' },
+    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', title: /configured for calico \(kubelet loads \/etc\/cni\/net.d\/10-calico.conflist\)/, fix: "none: manual (remove only kube-router's leftovers, keeping /etc/cni/net.d/10-calico.conflist: ip link delete kube-bridge)" }],
+  },
+  {
     name: 'leftovers of both CNIs with none configured: reset-node -e cni=all',
     output: { 'fact:links': 'lo\neth0\nkube-bridge\nflannel.1' },
     expect: [
