@@ -1,7 +1,7 @@
 import type { SpecOf, TaskKind } from '../dsl/types.js';
 import { gate, note } from './gate.js';
 import { iptablesFlush, iptablesPolicy } from './iptables.js';
-import { linkAbsent } from './link.js';
+import { linkAbsent, linkGlobAbsent } from './link.js';
 import { globAbsent, pathAbsent } from './path.js';
 import { filePresent } from './file.js';
 import { hostsBlock } from './hosts-block.js';
@@ -12,7 +12,6 @@ import { sysfsValue } from './sysfs.js';
 import type { Operation } from './types.js';
 import { scoped } from './kube-scope.js';
 import { kubeStopped } from './kube-stopped.js';
-import { linkGlobAbsent } from './link.js';
 import { routesAbsent } from './routes.js';
 import { ipsetsAbsent } from './ipset.js';
 import { ipvsCleared } from './ipvs.js';
