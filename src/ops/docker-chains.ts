@@ -44,7 +44,8 @@ export interface DockerChainsState {
 export const dockerChains: Operation<'docker-chains', DockerChainsState> = {
   probes: () => [DOCKER_UNIT_PROBE, IPTABLES_SAVE_PROBE],
   state: (spec, results) => ({
-    active: probeResult(results, DOCKER_UNIT_PROBE.id).stdout.trim() || 'unknown',
+    // No systemctl: no docker.service to restart.
+    active: probeResult(results, DOCKER_UNIT_PROBE.id).stdout.trim() || 'not installed (no systemctl)',
     tables: spec.tables.map((table) => ({ table, state: readIptablesState(table, results) })),
   }),
   decide(spec, state): Decision {
