@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { IptablesTable } from '../dsl/types.js';
+import type { IpFamily, IptablesTable } from '../dsl/types.js';
 import { quote } from '../shell/quote.js';
 import type { DecideContext } from './types.js';
 
@@ -7,6 +7,11 @@ import type { DecideContext } from './types.js';
 // it in MANIFEST, one tab-separated line per item, so `kremedy undo` knows what to put back
 // without guessing from the directory layout:
 //   iptables <table> <file>     iptables-save -t <table> before the run's first change to it
+//   ip6tables <table> <file>    the same for ip6tables
+//   ipset <file>                `ipset save` of the sets a step destroyed
+//   ipvs <file>                 `ipvsadm -Sn` before `ipvsadm -C`
+//   routes <proto> <file>       `ip route show proto <proto>` before they were flushed
+//   unit <unit> <enabled> <active>   a systemd unit's state before it was stopped and disabled
 //   link <name> <file>          `ip -d -j addr show` (kind, settings, addresses) before deletion
 //   moved <abs path>            the path itself now lives at files/<abs path>
 //   copied <abs path>           a copy of the file as it was, at files/<abs path> (the file stays)
@@ -28,10 +33,24 @@ function record(ctx: DecideContext, ...fields: string[]): string {
 }
 
 /** Once per table per run: the first save is the state before the run touched that table. */
-export function backupIptables(table: IptablesTable, ctx: DecideContext): string[] {
-  const file = `iptables-${table}.rules`;
+export function backupIptables(table: IptablesTable, ctx: DecideContext, family: IpFamily = 'ipv4'): string[] {
+  const bin = family === 'ipv6' ? 'ip6tables' : 'iptables';
+  const file = `${bin}-${table}.rules`;
   const q = quote(`${ctx.backupDir}/${file}`);
-  return [prepare(ctx), `[ -e ${q} ] || { iptables-save -t ${table} > ${q} && ${record(ctx, 'iptables', table, file)}; }`];
+  return [prepare(ctx), `[ -e ${q} ] || { ${bin}-save -t ${table} > ${q} && ${record(ctx, bin, table, file)}; }`];
+}
+
+/** Whatever `command` prints, kept as the step's own file and recorded as `kind` (undo reads it). */
+export function backupOutput(ctx: DecideContext, name: string, command: string, ...manifest: string[]): string[] {
+  const file = `${ctx.stepId}-${name}`;
+  const q = quote(`${ctx.backupDir}/${file}`);
+  const [kind = name, ...rest] = manifest;
+  return [prepare(ctx), `${command} > ${q}`, record(ctx, kind, ...rest, file)];
+}
+
+/** A line in MANIFEST without a file (a unit's previous state). */
+export function backupRecord(ctx: DecideContext, ...fields: string[]): string[] {
+  return [prepare(ctx), record(ctx, ...fields)];
 }
 
 /** `ip -d -j addr show`: the link's kind and settings and its addresses, in one process. */
