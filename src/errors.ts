@@ -1,8 +1,10 @@
 // Every error kremedy raises on purpose is a KremedyError; the CLI maps `exitCode` to the
-// process exit status in one place (src/cli/exit.ts). Anything else is a bug and exits 70.
+// process exit status (src/cli/exit.ts); the numbers come from the one table in exit-codes.ts.
+// Anything else is a bug and exits EXIT.bug.
+import { EXIT, type ExitCode } from './exit-codes.js';
 
 export abstract class KremedyError extends Error {
-  abstract readonly exitCode: number;
+  abstract readonly exitCode: ExitCode;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -11,7 +13,7 @@ export abstract class KremedyError extends Error {
 
 /** Bad input found before any host was touched: inventory, pattern, parameters, playbook name. */
 export class InputError extends KremedyError {
-  readonly exitCode = 1;
+  readonly exitCode: ExitCode = EXIT.badInput;
 }
 
 /** A file the user pointed at (inventory, playbook, vars, plan) has a problem at a known place. */
@@ -33,15 +35,5 @@ export class NoHostsMatchedError extends InputError {
       `host pattern "${pattern}" matches no host in the inventory` +
         (known.length ? ` (known hosts: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''})` : ''),
     );
-  }
-}
-
-/** Run was interrupted by a signal; exit code follows the shell convention 128+signo. */
-export class InterruptedError extends KremedyError {
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
-    super(`interrupted by ${signal}`);
-  }
-  get exitCode(): number {
-    return this.signal === 'SIGINT' ? 130 : 143;
   }
 }

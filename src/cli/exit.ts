@@ -1,18 +1,8 @@
 import { KremedyError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import type { HostRecap } from '../report/events.js';
 
-/** The exit statuses, in one place (documented in the README). */
-export const EXIT = {
-  ok: 0,
-  badInput: 1,
-  hostFailed: 2,
-  /** `kremedy doctor`: every host was checked and at least one warning or critical finding came up. */
-  findings: 3,
-  unreachable: 4,
-  bug: 70,
-  sigint: 130,
-  sigterm: 143,
-} as const;
+export { EXIT } from '../exit-codes.js';
 
 export function exitCodeForRecap(recap: Record<string, HostRecap>, interrupted?: 'SIGINT' | 'SIGTERM'): number {
   if (interrupted) return interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;

@@ -5,13 +5,21 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../errors.js';
 import { DEFAULT_INVENTORY } from './common.js';
-import { reportError } from './exit.js';
+import { EXIT, reportError } from './exit.js';
 import { reportArgs, reportOptions } from './report-options.js';
 
 
 function connectionOptions<T>(y: Argv<T>) {
+  return sessionOptions(y.option('inventory', { alias: 'i', type: 'string', default: DEFAULT_INVENTORY, describe: 'inventory file (Ansible YAML or INI)' }));
+}
+
+/**
+ * The connection options but --inventory, which each command defines once: yargs merges a
+ * redefinition, so apply (whose default is the plan's inventory) showed `-i, -i` in its help and
+ * kept the default of the others, so the plan's inventory was never the default.
+ */
+function sessionOptions<T>(y: Argv<T>) {
   return y
-    .option('inventory', { alias: 'i', type: 'string', default: DEFAULT_INVENTORY, describe: 'inventory file (Ansible YAML or INI)' })
     .option('hosts', { alias: 'l', type: 'string', describe: 'host pattern: all, names, groups, a,b, !x, &y, globs, @file' })
     .option('forks', { alias: 'f', type: 'number', default: 100, describe: 'hosts worked on in parallel' })
     .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts, or $KREMEDY_KNOWN_HOSTS)' })
@@ -135,9 +143,8 @@ export function buildCli(argv: string[]) {
       'apply <plan-file>',
       'apply exactly the steps of a plan file; hosts whose state drifted since are refused',
       (y) =>
-        changeOptions(reportOptions(connectionOptions(y)))
+        changeOptions(reportOptions(sessionOptions(y.option('inventory', { alias: 'i', type: 'string', describe: 'inventory (default: the one the plan was made with)' }))))
           .positional('plan-file', { type: 'string', demandOption: true })
-          .option('inventory', { alias: 'i', type: 'string', describe: 'inventory (default: the one the plan was made with)' })
           .option('max-age', { type: 'number', default: 3600, describe: 'refuse plans older than this many seconds' })
           .example('$0 apply plan.json', 'apply the reviewed plan'),
       (a) =>
@@ -217,7 +224,7 @@ export function buildCli(argv: string[]) {
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`kremedy: ${msg}\nRun \`kremedy --help\` for usage.\n`);
-      process.exit(1);
+      process.exit(EXIT.badInput);
     })
     .help()
     .alias('h', 'help')

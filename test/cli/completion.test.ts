@@ -25,3 +25,17 @@ test('every command has --help with examples', (t) => {
   }
   t.regex(cli(['run', '--help']).stdout, /--junit[\s\S]*--report/);
 });
+
+test('every option is listed with each alias once (apply defines its own --inventory, without a default)', (t) => {
+  for (const cmd of ['run', 'plan', 'apply', 'undo', 'runs', 'facts', 'doctor', 'inventory']) {
+    const r = cli([cmd, '--help']);
+    t.is(r.code, 0, `${cmd}: ${r.stderr}`);
+    for (const line of r.stdout.split('\n')) {
+      const aliases = line.trim().split(/,?\s+/).filter((w) => /^-\w$/.test(w));
+      t.is(new Set(aliases).size, aliases.length, `${cmd} --help: ${line}`);
+    }
+  }
+  const apply = cli(['apply', '--help']).stdout;
+  t.regex(apply, /-i, --inventory\s+inventory \(default: the one the plan was made with\)/);
+  t.notRegex(apply.split('\n').find((l) => l.includes('--inventory'))!, /default: "/);
+});

@@ -26,7 +26,8 @@ test.serial('plan then apply changes exactly the planned steps; a host that drif
 
   // Someone changes w10 between review and apply.
   await onHost('w10', 'iptables -A DOCKER-ISOLATION -s 10.9.9.9 -j DROP');
-  const applied = await kremedy(['apply', planFile, '--json'], { env, cwd: dir });
+  // No -i: apply uses the inventory the plan was made with (there is no inventory/hosts.yml in dir).
+  const applied = await kremedy(['apply', planFile, '--json', '--known-hosts', KNOWN_HOSTS], { env, cwd: dir, fleetDefaults: false });
   t.is(applied.code, 2, applied.stderr);
   const changed = tasksOf(applied, 'w09').filter((e) => e.status === 'changed').map((e) => e.task);
   t.deepEqual(changed, plannedSteps, 'exactly the planned steps ran');

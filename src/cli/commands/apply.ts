@@ -2,7 +2,7 @@ import { applyPlans } from '../../exec/run.js';
 import type { HostPlan } from '../../plan/types.js';
 import { readPlanFile, PlanRefusedError } from '../../plan/file.js';
 import { VERSION } from '../../version.js';
-import { exitCodeForRecap } from '../exit.js';
+import { EXIT, exitCodeForRecap } from '../exit.js';
 import { connectionSettings, prepareHosts, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
 import { reportRetry } from './run.js';
 
@@ -36,7 +36,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   }
   if (hosts.length === 0) {
     process.stderr.write(`kremedy: the plan has nothing to change on the selected hosts\n`);
-    return 0;
+    return EXIT.ok;
   }
   return withInterrupts(async (interrupt) => {
     const settings = await connectionSettings({ ...args, inventory: '' }, hosts.length, interrupt);

@@ -1,4 +1,5 @@
 import { openInventory, selectInventoryHosts } from '../common.js';
+import { EXIT } from '../exit.js';
 
 const SECRET = /pass(word)?$|_pass$|secret|token/i;
 
@@ -13,7 +14,7 @@ export async function inventoryCommand(args: { inventory: string; hosts?: string
   if (args.graph) {
     // Like `ansible-inventory --graph GROUP`: --hosts names the group to start from.
     process.stdout.write(renderGraph(inv, args.hosts ?? 'all') + '\n');
-    return 0;
+    return EXIT.ok;
   }
   const hosts = await selectInventoryHosts(inv, args.hosts, process.stderr);
   const view = hosts.map((h) => ({
@@ -27,12 +28,12 @@ export async function inventoryCommand(args: { inventory: string; hosts?: string
   }));
   if (args.json) {
     process.stdout.write(JSON.stringify(view, null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   for (const h of view) {
     process.stdout.write(`${h.name}  ${h.user}@${h.address}:${h.port}${h.become ? ' (become)' : ''}  groups: ${h.groups.join(', ')}\n`);
     for (const [k, v] of Object.entries(h.vars)) process.stdout.write(`    ${k}: ${JSON.stringify(v)}\n`);
   }
   process.stdout.write(`${view.length} host(s)\n`);
-  return 0;
+  return EXIT.ok;
 }

@@ -1,4 +1,5 @@
 import { loadAllPlaybooks } from '../../catalog.js';
+import { EXIT } from '../exit.js';
 import type { ParamSpec } from '../../dsl/types.js';
 
 function describeParam(spec: ParamSpec): string {
@@ -25,7 +26,7 @@ export async function listCommand(args: { json: boolean }): Promise<number> {
       ),
     }));
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   for (const p of playbooks) {
     process.stdout.write(`${p.name}\n  ${p.description}\n`);
@@ -35,5 +36,5 @@ export async function listCommand(args: { json: boolean }): Promise<number> {
     }
     process.stdout.write('\n');
   }
-  return 0;
+  return EXIT.ok;
 }

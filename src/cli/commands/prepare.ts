@@ -13,6 +13,7 @@ import { fileReporters, type ReportFileArgs } from '../../report/files.js';
 import { loadSshConfig } from '../../ssh/config.js';
 import { loadKnownHosts } from '../../ssh/known-hosts.js';
 import { defaultKnownHostsFile, openInventory, selectInventoryHosts } from '../common.js';
+import { EXIT } from '../exit.js';
 
 export interface ConnectionArgs extends ReportFileArgs {
   inventory: string;
@@ -80,7 +81,7 @@ export async function reporterFor(args: { json: boolean; diff?: boolean } & Repo
 }
 
 /**
- * SIGINT/SIGTERM: no new host or step starts; the running step finishes; exit 130/143.
+ * SIGINT/SIGTERM: no new host or step starts; the running step finishes; exit EXIT.sigint/EXIT.sigterm (130/143).
  * A second signal is the escape hatch for a step that hangs: exit at once, naming the hosts
  * left mid-step (their step carries on or dies with the connection; files are only ever
  * replaced by an atomic rename, so none is left half-written).
@@ -93,7 +94,7 @@ export async function withInterrupts<T>(fn: (interrupt: Interrupt) => Promise<T>
       process.stderr.write(
         `\nkremedy: second ${signal}: exiting now; ${left.length ? `left mid-way (connecting, probing or in a step) on: ${left.join(', ')} (check them with \`kremedy runs\` and re-run)` : 'no host was mid-way'}\n`,
       );
-      process.exit(interrupt.signal === 'SIGINT' ? 130 : 143);
+      process.exit(interrupt.signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
     }
     interrupt.signal = signal;
     process.stderr.write(`\nkremedy: ${signal} received: finishing running steps, starting no new ones (send it again to exit at once)\n`);

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { InputError } from '../../errors.js';
 import { applyPlans, newRunId, runPlaybook, type RunSummary } from '../../exec/run.js';
 import type { HostPlan } from '../../plan/types.js';
-import { exitCodeForRecap } from '../exit.js';
+import { EXIT, exitCodeForRecap } from '../exit.js';
 import { writeRetryFile } from '../retry.js';
 import { connectionSettings, prepareHosts, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
 
@@ -61,7 +61,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const steps = toChange.reduce((n, p) => n + p.tasks.filter((t) => t.status === 'change').length, 0);
     if (!(await confirm(`\nApply ${steps} change(s) on ${toChange.length} host(s)? Only "yes" goes ahead: `))) {
       process.stderr.write('kremedy: not applied: nothing was changed\n');
-      return 1;
+      return EXIT.badInput;
     }
     const reporter = await reporterFor(args);
     const applied = await applyPlans(
@@ -72,7 +72,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     );
     await reporter.close();
     reportRetry(playbook.name, applied);
-    return Math.max(planExit === 4 ? 4 : 0, exitCodeForRecap(applied.recap, applied.interrupted));
+    return Math.max(planExit === EXIT.unreachable ? EXIT.unreachable : EXIT.ok, exitCodeForRecap(applied.recap, applied.interrupted));
   });
 }
 
