@@ -1,33 +1,47 @@
-// Shared by the commands that open one SSH session per selected host (facts, doctor): select
-// hosts, read keys and known_hosts once, then connect per host with the same policy.
+// How the commands reach hosts: the host keys and ssh_config read once, and (for the read-only
+// commands: facts, runs, doctor) the selected hosts with one connector and the same policy.
 import { hostConnector } from '../exec/connector.js';
+import { probeEach, type Probed } from '../exec/probe-each.js';
 import type { Host } from '../inventory/types.js';
-import type { HostConnection } from '../ssh/connection.js';
+import type { SshConfig } from '../ssh/config.js';
 import { loadSshConfig } from '../ssh/config.js';
+import type { HostConnection, HostKeyPolicy } from '../ssh/connection.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
-import { defaultKnownHostsFile, openInventory, selectInventoryHosts } from './common.js';
+import { defaultKnownHostsFile, resolveHosts } from './common.js';
 
 export interface ConnectArgs {
   inventory: string;
   hosts?: string;
   knownHosts?: string;
+  /** -F: ssh_config file, `none` for none; default ~/.ssh/config when it exists. */
   sshConfig?: string;
   trustNewHosts: boolean;
   connectTimeout: number;
 }
 
-/** What the read-only commands that probe every selected host (facts, doctor) are given. */
+/** What the read-only commands that probe every selected host (facts, runs, doctor) are given. */
 export interface ProbeCommandArgs extends ConnectArgs {
   json: boolean;
   forks: number;
   timeout: number;
 }
 
-export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Host[]; connect: (host: Host) => Promise<HostConnection> }> {
-  const inv = await openInventory(args.inventory, process.stderr);
-  const hosts = await selectInventoryHosts(inv, args.hosts, process.stderr);
+/** known_hosts (--known-hosts, $KREMEDY_KNOWN_HOSTS, ~/.ssh/known_hosts) and the ssh_config (-F). */
+export async function hostAccess(args: Pick<ConnectArgs, 'knownHosts' | 'sshConfig' | 'trustNewHosts'>): Promise<{ hostKeys: HostKeyPolicy; sshConfig?: SshConfig }> {
   const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
   const knownHosts = await loadKnownHosts(knownHostsFile);
-  const connect = hostConnector(hosts, { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts }, args.connectTimeout * 1000, loadSshConfig(args.sshConfig));
-  return { hosts, connect };
+  const sshConfig = loadSshConfig(args.sshConfig);
+  return { hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts }, ...(sshConfig ? { sshConfig } : {}) };
+}
+
+export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Host[]; connect: (host: Host) => Promise<HostConnection> }> {
+  const { hosts } = await resolveHosts(args);
+  const { hostKeys, sshConfig } = await hostAccess(args);
+  return { hosts, connect: hostConnector(hosts, hostKeys, args.connectTimeout * 1000, sshConfig) };
+}
+
+/** Selects the hosts, then runs `fn` on a session to each (see probeEach), in inventory order. */
+export async function probeSelected<T>(args: ProbeCommandArgs, fn: (conn: HostConnection, host: Host) => Promise<T>): Promise<Array<Probed<T>>> {
+  const { hosts, connect } = await prepareConnections(args);
+  return probeEach(hosts, { connect, forks: args.forks }, fn);
 }

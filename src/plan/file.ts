@@ -3,7 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { FileInputError, InputError } from '../errors.js';
-import type { Inventory } from '../inventory/types.js';
+import type { ParamValues, Task } from '../dsl/types.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import { VERSION } from '../version.js';
 import type { HostPlan } from './types.js';
 
 export const PLAN_FORMAT = 'kremedy-plan/1';
@@ -64,6 +66,49 @@ export function inventorySummary(inv: Inventory, text: string): PlanFile['invent
     digest: sha256(text),
     hosts: [...inv.hosts.values()].map((h) => ({ name: h.name, address: h.address, port: h.port, user: h.user })),
   };
+}
+
+export interface PlanInput {
+  runId: string;
+  playbook: { name: string; tasks: readonly Task[] };
+  params: ParamValues;
+  /** The host pattern in effect (apply's default selection). */
+  pattern: string;
+  inventory: Inventory;
+  /** The inventory file's text, whose digest the plan records. */
+  inventoryText: string;
+  /** The selected hosts, in order; those without a plan (unreachable, not started) are left out. */
+  hosts: readonly Host[];
+  plans: ReadonlyMap<string, HostPlan>;
+  unreachable: Array<{ host: string; message: string }>;
+  now?: Date;
+}
+
+/** What a plan file says, before it is signed: the dry run's plans and everything apply checks them against. */
+export function planFileBody(input: PlanInput): Omit<PlanFile, 'signature'> {
+  return {
+    format: PLAN_FORMAT,
+    kremedyVersion: VERSION,
+    createdAt: (input.now ?? new Date()).toISOString(),
+    runId: input.runId,
+    playbook: { name: input.playbook.name, digest: sha256(canonical(input.playbook.tasks.map((t) => ({ title: t.title, spec: t.spec })))) },
+    params: input.params,
+    pattern: input.pattern,
+    inventory: inventorySummary(input.inventory, input.inventoryText),
+    hosts: input.hosts.flatMap((h) => (input.plans.has(h.name) ? [input.plans.get(h.name)!] : [])),
+    unreachable: input.unreachable,
+  };
+}
+
+/** Pending steps and the hosts that have any: what plan, apply and the confirmation prompt report. */
+export function countChanges(plans: Iterable<HostPlan>): { steps: number; hosts: number } {
+  let steps = 0;
+  let hosts = 0;
+  for (const p of plans) {
+    steps += p.tasks.filter((t) => t.status === 'change').length;
+    if (p.verdict === 'changes') hosts++;
+  }
+  return { steps, hosts };
 }
 
 export function writePlanFile(file: string, body: Omit<PlanFile, 'signature'>): PlanFile {

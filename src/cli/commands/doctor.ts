@@ -1,11 +1,9 @@
-import { forEachLimited } from '../../exec/pool.js';
 import { InputError } from '../../errors.js';
 import { diagnose, enabledChecks, summarize } from '../../doctor/diagnose.js';
 import { probeForDoctor } from '../../doctor/probe-host.js';
 import { checkIds } from '../../doctor/registry.js';
 import { humanReport, jsonLines, type Unreachable } from '../../doctor/report.js';
-import type { ClockSample, HostProbe } from '../../doctor/types.js';
-import { prepareConnections, type ProbeCommandArgs } from '../connect.js';
+import { probeSelected, type ProbeCommandArgs } from '../connect.js';
 import { EXIT } from '../exit.js';
 
 /**
@@ -18,32 +16,16 @@ export async function doctorCommand(args: ProbeCommandArgs & { skip: string[] })
   const unknown = args.skip.filter((id) => !known.includes(id));
   if (unknown.length) throw new InputError(`--skip: unknown check ${unknown.join(', ')} (checks: ${known.join(', ')})`);
   const checks = enabledChecks(args.skip);
-  const { hosts, connect } = await prepareConnections(args);
-  const probes = new Map<string, HostProbe>();
-  const clocks = new Map<string, ClockSample>();
-  const unreachable = new Map<string, string>();
-  await forEachLimited(hosts, args.forks, async (host) => {
-    try {
-      const conn = await connect(host);
-      try {
-        const r = await probeForDoctor(conn, checks.host, args.timeout * 1000);
-        probes.set(host.name, r.probe);
-        clocks.set(host.name, r.clock);
-      } finally {
-        conn.close();
-      }
-    } catch (err) {
-      unreachable.set(host.name, (err as Error).message);
-    }
-  });
-  const names = hosts.map((h) => h.name);
+  const results = await probeSelected(args, (conn) => probeForDoctor(conn, checks.host, args.timeout * 1000));
+  const names = results.map((r) => r.host.name);
+  const probed = results.flatMap((r) => ('value' in r ? [r.value] : []));
   const findings = diagnose(
-    names.flatMap((n) => (probes.has(n) ? [probes.get(n)!] : [])),
-    names.flatMap((n) => (clocks.has(n) ? [clocks.get(n)!] : [])),
+    probed.map((p) => p.probe),
+    probed.map((p) => p.clock),
     checks,
   );
-  const down: Unreachable[] = names.filter((n) => unreachable.has(n)).map((host) => ({ host, error: unreachable.get(host)! }));
-  const summary = summarize(findings, hosts.length, down.length);
+  const down: Unreachable[] = results.flatMap((r) => ('error' in r ? [{ host: r.host.name, error: r.error }] : []));
+  const summary = summarize(findings, results.length, down.length);
   if (args.json) process.stdout.write(jsonLines(findings, down, summary).join('\n') + '\n');
   else process.stdout.write(humanReport(names, findings, down, summary, Boolean(process.stdout.isTTY) && !process.env['NO_COLOR']));
   if (down.length) return EXIT.unreachable;

@@ -1,4 +1,4 @@
-import { openInventory, selectInventoryHosts } from '../common.js';
+import { openInventory, resolveHosts } from '../common.js';
 import { EXIT } from '../exit.js';
 
 const SECRET = /pass(word)?$|_pass$|secret|token/i;
@@ -9,14 +9,14 @@ export function redact(vars: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function inventoryCommand(args: { inventory: string; hosts?: string; graph: boolean; json: boolean }): Promise<number> {
-  const inv = await openInventory(args.inventory, process.stderr);
-  const { renderGraph } = await import('../../inventory/index.js');
   if (args.graph) {
-    // Like `ansible-inventory --graph GROUP`: --hosts names the group to start from.
-    process.stdout.write(renderGraph(inv, args.hosts ?? 'all') + '\n');
+    const inv = await openInventory(args.inventory);
+    const { renderGraph } = await import('../../inventory/index.js');
+    // Like `ansible-inventory --graph GROUP`: --hosts names the group to start from (default: all).
+    process.stdout.write(renderGraph(inv, args.hosts) + '\n');
     return EXIT.ok;
   }
-  const hosts = await selectInventoryHosts(inv, args.hosts, process.stderr);
+  const { hosts } = await resolveHosts(args);
   const view = hosts.map((h) => ({
     name: h.name,
     address: h.address,

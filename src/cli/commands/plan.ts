@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { newRunId, runPlaybook } from '../../exec/run.js';
-import { inventorySummary, sha256, canonical, writePlanFile, PLAN_FORMAT } from '../../plan/file.js';
+import { countChanges, planFileBody, writePlanFile } from '../../plan/file.js';
 import { exitCodeForRecap } from '../exit.js';
-import { VERSION } from '../../version.js';
-import { connectionSettings, prepareHosts, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
+import { resolveHosts } from '../common.js';
+import { connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
 import { plansOf } from './run.js';
 
 export interface PlanArgs extends ConnectionArgs {
@@ -16,7 +16,7 @@ export interface PlanArgs extends ConnectionArgs {
 /** `kremedy plan`: a dry run whose result is written down, signed, for `kremedy apply`. */
 export async function planCommand(args: PlanArgs): Promise<number> {
   const { playbook, params, tasks } = await preparePlaybook(args.playbook, args.extraVars);
-  const { inventory, hosts } = await prepareHosts(args);
+  const { inventory, pattern, hosts } = await resolveHosts(args);
   return withInterrupts(async (interrupt) => {
     const settings = await connectionSettings(args, hosts.length, interrupt);
     const reporter = await reporterFor({ ...args, diff: true }); // --junit/--report included
@@ -25,20 +25,22 @@ export async function planCommand(args: PlanArgs): Promise<number> {
     await reporter.close();
     if (summary.interrupted) throw new InputError('interrupted: no plan written');
     const plans = plansOf(summary);
-    writePlanFile(args.out, {
-      format: PLAN_FORMAT,
-      kremedyVersion: VERSION,
-      createdAt: new Date().toISOString(),
-      runId,
-      playbook: { name: playbook.name, digest: sha256(canonical(tasks.map((t) => ({ title: t.title, spec: t.spec })))) },
-      params,
-      pattern: args.hosts ?? 'all',
-      inventory: inventorySummary(inventory, readFileSync(inventory.file, 'utf8')),
-      hosts: hosts.flatMap((h) => (plans.has(h.name) ? [plans.get(h.name)!] : [])),
-      unreachable: [...summary.outcomes].flatMap(([host, o]) => (o.result === 'unreachable' ? [{ host, message: o.message ?? '' }] : [])),
-    });
-    const changes = [...plans.values()].reduce((n, p) => n + p.tasks.filter((t) => t.status === 'change').length, 0);
-    process.stderr.write(`kremedy: plan written to ${args.out} (${changes} change(s) on ${[...plans.values()].filter((p) => p.verdict === 'changes').length} host(s)); apply it with: kremedy apply ${args.out}\n`);
+    writePlanFile(
+      args.out,
+      planFileBody({
+        runId,
+        playbook: { name: playbook.name, tasks },
+        params,
+        pattern,
+        inventory,
+        inventoryText: readFileSync(inventory.file, 'utf8'),
+        hosts,
+        plans,
+        unreachable: [...summary.outcomes].flatMap(([host, o]) => (o.result === 'unreachable' ? [{ host, message: o.message ?? '' }] : [])),
+      }),
+    );
+    const { steps, hosts: changing } = countChanges(plans.values());
+    process.stderr.write(`kremedy: plan written to ${args.out} (${steps} change(s) on ${changing} host(s)); apply it with: kremedy apply ${args.out}\n`);
     return exitCodeForRecap(summary.recap);
   });
 }

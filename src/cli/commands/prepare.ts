@@ -3,29 +3,17 @@ import type { Playbook, ParamValues, Task } from '../../dsl/types.js';
 import { InputError } from '../../errors.js';
 import { resolveCount } from '../../exec/batches.js';
 import type { ConnectionSettings, Interrupt } from '../../exec/run.js';
-import type { Host, Inventory } from '../../inventory/types.js';
 import { mergeExtraVars } from '../../params/extra-vars.js';
 import { resolveParams } from '../../params/validate.js';
 import { fanOut, type Reporter } from '../../report/reporter.js';
 import { jsonReporter } from '../../report/json.js';
 import { plainReporter } from '../../report/plain.js';
 import { fileReporters, type ReportFileArgs } from '../../report/files.js';
-import { loadSshConfig } from '../../ssh/config.js';
-import { loadKnownHosts } from '../../ssh/known-hosts.js';
-import { defaultKnownHostsFile, openInventory, selectInventoryHosts } from '../common.js';
+import { hostAccess, type ProbeCommandArgs } from '../connect.js';
 import { EXIT } from '../exit.js';
 
-export interface ConnectionArgs extends ReportFileArgs {
-  inventory: string;
-  hosts?: string;
-  forks: number;
-  json: boolean;
-  knownHosts?: string;
-  /** -F: ssh_config file, `none` for none; default ~/.ssh/config when it exists. */
-  sshConfig?: string;
-  trustNewHosts: boolean;
-  connectTimeout: number;
-  timeout: number;
+/** What the commands that run playbooks or undo are given (run, plan, apply, undo). */
+export interface ConnectionArgs extends ProbeCommandArgs, ReportFileArgs {
   serial?: string;
   maxFail?: string;
   keep?: number;
@@ -39,22 +27,15 @@ export async function preparePlaybook(name: string, extraVars: readonly string[]
   return { playbook, params, tasks: playbook.tasks(params) };
 }
 
-export async function prepareHosts(args: { inventory: string; hosts?: string }): Promise<{ inventory: Inventory; hosts: Host[] }> {
-  const inventory = await openInventory(args.inventory, process.stderr);
-  return { inventory, hosts: await selectInventoryHosts(inventory, args.hosts, process.stderr) };
-}
-
 export async function connectionSettings(args: ConnectionArgs, hostCount: number, interrupt: ConnectionSettings['interrupt']): Promise<ConnectionSettings> {
   if (!Number.isInteger(args.forks) || args.forks < 1) throw new InputError(`--forks must be a positive integer, got ${args.forks}`);
   if (!(args.connectTimeout > 0) || !(args.timeout > 0)) throw new InputError('--connect-timeout and --timeout must be positive numbers of seconds');
   if (args.keep !== undefined && (!Number.isInteger(args.keep) || args.keep < 1)) throw new InputError(`--keep must be a positive integer, got ${args.keep}`);
-  const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
-  const knownHosts = await loadKnownHosts(knownHostsFile);
-  const sshConfig = loadSshConfig(args.sshConfig);
+  const { hostKeys, sshConfig } = await hostAccess(args);
   return {
     forks: args.forks,
     ...(sshConfig ? { sshConfig } : {}),
-    hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts },
+    hostKeys,
     connectTimeoutMs: args.connectTimeout * 1000,
     commandTimeoutMs: args.timeout * 1000,
     ...(args.serial !== undefined ? { batchSize: resolveCount('--serial', args.serial, hostCount, { allowZero: false }) } : {}),

@@ -1,10 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import { InputError } from '../../errors.js';
 import { applyPlans, newRunId, runPlaybook, type RunSummary } from '../../exec/run.js';
+import { countChanges } from '../../plan/file.js';
 import type { HostPlan } from '../../plan/types.js';
 import { EXIT, exitCodeForRecap } from '../exit.js';
 import { writeRetryFile } from '../retry.js';
-import { connectionSettings, prepareHosts, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
+import { resolveHosts } from '../common.js';
+import { connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
 
 export interface RunArgs extends ConnectionArgs {
   playbook: string;
@@ -34,7 +36,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.hosts === undefined && !args.dryRun) {
     throw new InputError('refusing to change every host without being told: pass --hosts PATTERN (--hosts all if you mean it), or --dry-run');
   }
-  const { hosts } = await prepareHosts(args);
+  const { hosts } = await resolveHosts(args);
   // A person at a terminal sees the plan and says yes before anything changes; pipelines
   // (no terminal) never block on a prompt.
   const interactive = !args.dryRun && !args.yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
@@ -58,7 +60,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const toChange = [...plans.values()].filter((p) => p.verdict === 'changes');
     const planExit = exitCodeForRecap(planned.recap, planned.interrupted);
     if (toChange.length === 0 || planned.interrupted) return planExit;
-    const steps = toChange.reduce((n, p) => n + p.tasks.filter((t) => t.status === 'change').length, 0);
+    const { steps } = countChanges(toChange);
     if (!(await confirm(`\nApply ${steps} change(s) on ${toChange.length} host(s)? Only "yes" goes ahead: `))) {
       process.stderr.write('kremedy: not applied: nothing was changed\n');
       return EXIT.badInput;

@@ -1,0 +1,27 @@
+import { DEFAULT_BACKUP_ROOT } from '../exec/run.js';
+import type { HostConnection } from '../ssh/connection.js';
+
+/** One run whose backups a host keeps: what `undo RUN_ID` can restore there. */
+export interface RunInfo {
+  runId: string;
+  /** Lines of the run's MANIFEST: the things backed up. */
+  items: number;
+  kib: number;
+}
+
+/** Newest first; a host without the backup directory has no runs (not an error). */
+export const LIST_RUNS_SCRIPT =
+  `cd ${DEFAULT_BACKUP_ROOT} 2>/dev/null || exit 0; for d in $(ls -1t); do [ -d "$d" ] || continue; ` +
+  `printf '%s\\t%s\\t%s\\n' "$d" "$(wc -l < "$d/MANIFEST" 2>/dev/null || echo 0)" "$(du -sk "$d" | cut -f1)"; done`;
+
+export function parseRunList(stdout: string): RunInfo[] {
+  return stdout.split('\n').filter(Boolean).map((l) => {
+    const [runId = '', items = '0', kib = '0'] = l.split('\t');
+    return { runId, items: Number(items.trim()), kib: Number(kib) };
+  });
+}
+
+/** The runs with backups on the host behind `conn`, newest first. */
+export async function listRuns(conn: HostConnection, timeoutMs: number): Promise<RunInfo[]> {
+  return parseRunList((await conn.exec(LIST_RUNS_SCRIPT, { timeoutMs })).stdout);
+}
