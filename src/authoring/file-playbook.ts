@@ -31,7 +31,7 @@ function checkedTasks(file: string, tasks: (p: ParamValues) => Task<ParamValues>
     out.forEach((t, i) => {
       const kind = (t as Task | undefined)?.spec?.kind;
       if (typeof t?.title !== 'string' || typeof kind !== 'string' || !(kind in OPERATIONS)) {
-        fail(file, `task ${i + 1} is not a task built with kremedy's builders (iptables, link, files, gate, note): ${JSON.stringify(t)?.slice(0, 120)}`);
+        fail(file, `task ${i + 1} is not a task built with kremedy's builders (iptables, link, files, gate, note, packages, services, hosts, sysfs, node): ${JSON.stringify(t)?.slice(0, 120)}`);
       }
     });
     return out;

@@ -218,7 +218,7 @@ export function buildCli(argv: string[]) {
           ),
         ),
     )
-    .demandCommand(1, 'name a command: run, plan, apply, undo, runs, list, inventory or facts')
+    .demandCommand(1, 'name a command: run, plan, apply, undo, runs, list, inventory, facts or doctor')
     .completion('completion', 'print a bash/zsh completion script (kremedy completion >> ~/.bashrc)')
     .strict()
     .fail((msg, err) => {

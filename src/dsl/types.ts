@@ -69,7 +69,10 @@ export type ParamValues = Record<string, unknown>;
 export interface TaskContext<P extends ParamValues = ParamValues> {
   facts: Facts;
   params: P;
-  /** Facts of every selected host, for checks that compare hosts (clock skew, subnets). */
+  /**
+   * Facts of every selected host, for a check that compares hosts. The runner does not fill it in
+   * today: each host is planned on its own facts (the cross-host checks, clock skew among them, are in `kremedy doctor`).
+   */
   fleet?: ReadonlyMap<string, Facts>;
 }
 
@@ -79,7 +82,7 @@ export interface Condition<P extends ParamValues = ParamValues> {
   test(ctx: TaskContext<P>): boolean;
 }
 
-/** A gate returns a refusal (reason + fix) or undefined when the host may proceed. */
+/** A gate decides from facts: `refuse` (the reason and the fix) stops the host, `pass` says why it may proceed. */
 export type GateCheck<P extends ParamValues = ParamValues> = (ctx: TaskContext<P>) => { refuse: string } | { pass: string };
 
 export interface Task<P extends ParamValues = ParamValues> {

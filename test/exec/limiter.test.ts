@@ -1,7 +1,7 @@
 import test from 'ava';
 import { limiter } from '../../src/exec/pool.js';
 
-// The handshake limiter (src/exec/run.ts): never more than n in flight, everyone gets a turn,
+// The limiter (src/exec/pool.ts; src/exec/connector.ts bounds SSH handshakes with it): never more than n in flight, everyone gets a turn,
 // and a failing call frees its slot.
 test('limiter: at most n calls in flight, all complete, a rejection frees its slot', async (t) => {
   const limit = limiter(3);
