@@ -13,17 +13,51 @@ export interface Drift {
 /** The facts that gates and conditions read: if they moved, the plan's decisions may not hold. */
 const factView = (f: Facts) => ({ hostname: f.hostname, os: `${f.os.id} ${f.os.version}`, kernel: f.kernel, cni: f.cni.detected });
 
+/** The state as JSON lines, trailing commas dropped (the last item of a list has none). */
 function lines(value: unknown): string[] {
-  return JSON.stringify(value, null, 1).split('\n').map((l) => l.trim());
+  return JSON.stringify(value, null, 1).split('\n').map((l) => l.trim().replace(/,$/, ''));
 }
 
-/** What differs, as -/+ lines, so a drift report reads like a diff and not like two blobs. */
+const sorted = (a: string[]) => [...a].sort().join('\n');
+/** A line that says where, not what: brackets and `"key": [` openers are no context. */
+const isContext = (l: string) => l !== undefined && !/^[[\]{}]$|[[{]$/.test(l);
+
+/**
+ * What differs, as the lines only in the plan and the lines only now (a longest-common-subsequence
+ * diff), so a drift report reads like a diff and not like two blobs. A changed line keeps the
+ * unchanged line before it (`"name": "INPUT"` before a policy) so it says where it changed.
+ */
 export function describeDifference(planned: unknown, now: unknown): { planned: string; now: string } {
   const a = lines(planned);
   const b = lines(now);
-  const onlyA = a.filter((l) => !b.includes(l));
-  const onlyB = b.filter((l) => !a.includes(l));
-  if (onlyA.length === 0 && onlyB.length === 0) return { planned: '(same lines, in another order)', now: '(same lines, in another order)' };
+  if (sorted(a) === sorted(b)) return { planned: '(same lines, in another order)', now: '(same lines, in another order)' };
+  // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
+  const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  }
+  const onlyA: string[] = [];
+  const onlyB: string[] = [];
+  let hunk = { a: [] as string[], b: [] as string[] };
+  let context: string | undefined;
+  const flush = () => {
+    const modified = hunk.a.length > 0 && hunk.b.length > 0 && context !== undefined && isContext(context);
+    onlyA.push(...(modified ? [context!] : []), ...hunk.a);
+    onlyB.push(...(modified ? [context!] : []), ...hunk.b);
+    hunk = { a: [], b: [] };
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      flush();
+      context = a[i];
+      i++;
+      j++;
+    } else if (j >= b.length || (i < a.length && lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) hunk.a.push(a[i++]!);
+    else hunk.b.push(b[j++]!);
+  }
+  flush();
   return { planned: onlyA.join('\n') || '(not there)', now: onlyB.join('\n') || '(gone)' };
 }
 
