@@ -1,5 +1,4 @@
-import { param, playbook } from '../src/index.js';
-import { kernelGate, type GateCni } from '../src/kernel/gate.js';
+import { type GateCni, kernelGate, param, playbook } from '../src/index.js';
 
 interface Params extends Record<string, unknown> {
   cni: GateCni;

@@ -1,6 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import { hosts, param, playbook } from '../src/index.js';
-import { InputError } from '../src/errors.js';
+import { hosts, InputError, param, playbook } from '../src/index.js';
 
 export const REGISTRY_NAMES = ['registry-1.docker.io', 'auth.docker.io'] as const;
 export const MARKER = 'kremedy pin-registry-hosts';

@@ -1,7 +1,4 @@
-import { files, gate, iptables, link, node, note, param, playbook, when, type TaskContext } from '../src/index.js';
-import type { IpFamily, IptablesTable, Task } from '../src/dsl/types.js';
-import { InputError } from '../src/errors.js';
-import { kernelGate, type GateCni } from '../src/kernel/gate.js';
+import { files, gate, type GateCni, InputError, type IpFamily, iptables, type IptablesTable, kernelGate, link, node, note, param, playbook, type Task, type TaskContext, when } from '../src/index.js';
 
 type Cni = 'flannel' | 'kube-router' | 'all' | 'auto';
 interface Params extends Record<string, unknown> {

@@ -1,7 +1,9 @@
 // The public authoring API: what a playbook (in this repo or a user's own) imports.
 export { playbook, param, iptables, link, files, gate, note, when, packages, services, hosts, sysfs, node } from './dsl/builders.js';
-export { kernelGate } from './kernel/gate.js';
+export { kernelGate, type GateCni } from './kernel/gate.js';
+// A playbook's prepare() or builder refusing a value throws these: exit 1, before any host is touched.
+export { KremedyError, InputError, FileInputError } from './errors.js';
 export type {
-  Playbook, Task, TaskSpec, TaskKind, TaskContext, Condition, GateCheck, ParamSpec, ParamSpecs, ParamValues, IptablesTable,
+  Playbook, Task, TaskSpec, TaskKind, TaskContext, Condition, GateCheck, ParamSpec, ParamSpecs, ParamValues, IptablesTable, IpFamily,
 } from './dsl/types.js';
 export type { Facts, OsFamily, DetectedCni } from './facts/types.js';
