@@ -1,10 +1,8 @@
 import { Resolver } from 'node:dns/promises';
-import { hosts, InputError, param, playbook } from '../src/index.js';
+import { hosts, InputError, IPV4_ADDRESS, IPV4_ADDRESS_PORT, param, playbook } from '../src/index.js';
 
 export const REGISTRY_NAMES = ['registry-1.docker.io', 'auth.docker.io'] as const;
 export const MARKER = 'kremedy pin-registry-hosts';
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const RESOLVER = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(:\d{1,5})?$/;
 
 interface Params extends Record<string, unknown> {
   pins?: Record<string, string>;
@@ -48,9 +46,9 @@ export default playbook<Params>({
   params: {
     pins: param.map('host name → IPv4 address to pin; default: resolve registry-1.docker.io and auth.docker.io via -e resolver from this machine', {
       keyPattern: /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/,
-      valuePattern: IPV4,
+      valuePattern: IPV4_ADDRESS,
     }),
-    resolver: param.string('DNS server (IPv4[:port]) used to resolve the registry names when -e pins is not given', { default: '8.8.8.8', pattern: RESOLVER }),
+    resolver: param.string('DNS server (IPv4[:port]) used to resolve the registry names when -e pins is not given', { default: '8.8.8.8', pattern: IPV4_ADDRESS_PORT }),
     timeout: param.number('seconds to wait for the resolver', { default: 5, min: 1, max: 60 }),
     state: param.enum(['present', 'absent'], 'present', 'present pins the names; absent removes the managed block'),
   },

@@ -1,5 +1,6 @@
 import { files, hosts, iptables, link, note, packages, services, sysfs, when } from '../dsl/builders.js';
 import { InputError } from '../errors.js';
+import { safeNameRule } from '../shell/quote.js';
 import type { Condition, IptablesTable, ParamValues, Task } from '../dsl/types.js';
 import { IPTABLES_TABLES } from '../dsl/types.js';
 
@@ -43,7 +44,7 @@ export const TASK_FORMS = {
   }),
   link_absent: form<{ name: string }>({
     description: 'Make sure a network link does not exist (set down, then deleted; its details are saved to the backup).',
-    properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,15}$', description: 'interface name' } },
+    properties: { name: { type: 'string', pattern: safeNameRule('link').pattern.source, description: `interface name: ${safeNameRule('link').description}` } },
     required: ['name'],
     build: (a, o) => link.absent(a.name, o),
   }),
@@ -68,7 +69,7 @@ export const TASK_FORMS = {
       'A user chain that drops unconditionally goes back to a single RETURN rule (Docker isolation chains); a chain with conditional drops is left alone. One chain per task.',
     properties: {
       table,
-      chain: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,28}$', description: 'a user chain name (not a built-in chain)' },
+      chain: { type: 'string', pattern: safeNameRule('chain').pattern.source, description: `a user chain name (not a built-in chain): ${safeNameRule('chain').description}` },
     },
     required: ['table', 'chain'],
     build: (a, o) => iptables.chainReturn(a.table, a.chain, o),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { assertSafeName } from '../shell/quote.js';
 import type {
   Condition, GateCheck, IpFamily, IptablesTable, ParamSpec, ReachScope, ParamSpecs, ParamValues, Playbook, Task, TaskContext,
 } from './types.js';
@@ -7,9 +8,8 @@ import { IPTABLES_TABLES } from './types.js';
 
 // Builders validate at construction, so a bad name from a parameter is refused before any host
 // is touched, and every value that reaches a shell is known to be a plain name or gets quoted.
-
-const LINK_NAME = /^[A-Za-z0-9_.:@-]{1,15}$/; // IFNAMSIZ is 16 including the NUL
-const CHAIN_NAME = /^[A-Za-z0-9_.-]{1,28}$/;
+// Link and chain names follow the one rule for names in remote commands (shell/quote.ts
+// SAFE_NAME_RULES: no leading "-", which a tool would read as an option).
 const GLOB = /^[A-Za-z0-9_.*?-]{1,128}$/;
 const BUILTIN_CHAINS: Record<IptablesTable, readonly string[]> = {
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
@@ -72,7 +72,7 @@ export const iptables = {
     const { when: cond, ...rest } = opts;
     const list = chains === 'all' ? [...BUILTIN_CHAINS[table]] : [...chains];
     for (const c of list) {
-      if (!CHAIN_NAME.test(c) || !BUILTIN_CHAINS[table].includes(c)) {
+      if (!BUILTIN_CHAINS[table].includes(c)) {
         throw new InputError(`"${c}" is not a built-in chain of the ${table} table`);
       }
     }
@@ -85,7 +85,8 @@ export const iptables = {
   /** A user chain that holds an unconditional DROP goes back to a single RETURN rule. */
   chainReturn<P extends ParamValues>(table: IptablesTable, chain: string, opts: { when?: Condition<P> } = {}): Task<P> {
     assertTable(table);
-    if (!CHAIN_NAME.test(chain) || BUILTIN_CHAINS[table].includes(chain)) throw new InputError(`"${chain}" is not a user chain name`);
+    assertSafeName('chain', chain);
+    if (BUILTIN_CHAINS[table].includes(chain)) throw new InputError(`"${chain}" is not a user chain name`);
     return { title: `iptables ${table}: ${chain} returns instead of dropping`, spec: { kind: 'iptables-chain-return', table, chain }, ...opts };
   },
 };
@@ -93,12 +94,12 @@ export const iptables = {
 export const link = {
   /** Make sure a network link does not exist (down first, then delete). */
   absent<P extends ParamValues>(name: string, opts: { when?: Condition<P> } = {}): Task<P> {
-    if (!LINK_NAME.test(name)) throw new InputError(`invalid link name ${JSON.stringify(name)}`);
+    assertSafeName('link', name);
     return { title: `link ${name} absent`, spec: { kind: 'link-absent', name }, ...opts };
   },
   /** No link whose name matches `glob` (a prefix and `*`, e.g. kube-router's `tun-*`). */
   matchingAbsent<P extends ParamValues>(glob: string, opts: { when?: Condition<P> } = {}): Task<P> {
-    if (!/^[A-Za-z0-9_.:-]{1,14}[*?]?$/.test(glob) || !/[A-Za-z0-9]/.test(glob)) throw new InputError(`invalid link glob ${JSON.stringify(glob)} (a name prefix, then * )`);
+    if (!/^(?!-)[A-Za-z0-9_.-]{1,14}[*?]?$/.test(glob) || !/[A-Za-z0-9]/.test(glob)) throw new InputError(`invalid link glob ${JSON.stringify(glob)} (a name prefix, then * )`);
     return { title: `links ${glob} absent`, spec: { kind: 'link-glob-absent', glob }, ...opts };
   },
 };
@@ -175,7 +176,11 @@ export const files = {
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+._-]{0,127}$/;
 const UNIT_NAME = /^[A-Za-z0-9:_.@-]{1,200}\.(service|socket|timer|target|mount|path)$/;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const OCTET = String.raw`(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
+/** A dotted-quad IPv4 address, nothing else (no leading zeros, no CIDR): for parameters and pins. */
+export const IPV4_ADDRESS = new RegExp(String.raw`^${OCTET}(\.${OCTET}){3}$`);
+/** The same, with an optional `:PORT` (a DNS server to ask). */
+export const IPV4_ADDRESS_PORT = new RegExp(String.raw`^${OCTET}(\.${OCTET}){3}(:\d{1,5})?$`);
 
 export const packages = {
   /** Make sure a package is installed: apt-get on the debian family, dnf/yum on the rhel family. */
@@ -212,7 +217,7 @@ export const hosts = {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, ip]) => {
         if (!HOSTNAME.test(name)) throw new InputError(`invalid host name ${JSON.stringify(name)}`);
-        if (!IPV4.test(ip)) throw new InputError(`invalid IPv4 address ${JSON.stringify(ip)} for ${name}`);
+        if (!IPV4_ADDRESS.test(ip)) throw new InputError(`invalid IPv4 address ${JSON.stringify(ip)} for ${name}`);
         return `${ip} ${name}`;
       });
     if (state === 'present' && lines.length === 0) throw new InputError('nothing to pin: the block would be empty');
