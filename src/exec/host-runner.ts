@@ -9,6 +9,7 @@ import type { EmitFn, TaskStatus } from '../report/events.js';
 import { quote } from '../shell/quote.js';
 import { CommandAbortedError, type HostConnection } from '../ssh/connection.js';
 import { buildProbeScript, newNonce, parseProbeOutput, type ProbeRequest, type ProbeResult } from './probe-script.js';
+import { fuseSteps } from './fuse.js';
 import { executeSteps } from './steps.js';
 
 export interface HostRunOptions {
@@ -155,7 +156,7 @@ async function applyHostPlan(
   const verifyProbes = probesFor(changes.map((t) => tasks[t.index]!), { facts: false });
   const { outcomes: outcome, verified: verifyResults, execError, partialOutput } = await executeSteps(
     conn,
-    changes.map((t) => ({ index: t.index, commands: [...t.backup, ...t.commands] })),
+    fuseSteps(changes),
     {
       timeoutMs: opts.commandTimeoutMs * Math.max(1, changes.length),
       stopRequested: opts.stopRequested,
@@ -202,7 +203,11 @@ async function applyHostPlan(
       continue;
     }
     const o = outcome.get(t.index);
-    if (failure) {
+    if (o !== undefined && o !== 'stopped' && o.rc !== 0) {
+      // Checked first: every task of a fused step that failed fails with the step's error.
+      failure ??= `${t.title}: exit ${o.rc}: ${lastLines(o.output)}`;
+      emitTask(t, 'failed', `exit ${o.rc}: ${lastLines(o.output) || '(no output)'}`);
+    } else if (failure) {
       emitTask(t, 'skipped', 'not run: an earlier step failed on this host');
     } else if (o === 'stopped' || (o === undefined && stopped)) {
       stopped = true;
@@ -212,9 +217,6 @@ async function applyHostPlan(
       const why = execError ? execError.message : 'the step did not report back';
       failure = `${t.title}: ${why}`;
       emitTask(t, 'failed', `${why}${partial ? `; output so far: ${partial.slice(-500)}` : ''}`);
-    } else if (o.rc !== 0) {
-      failure = `${t.title}: exit ${o.rc}: ${lastLines(o.output)}`;
-      emitTask(t, 'failed', `exit ${o.rc}: ${lastLines(o.output) || '(no output)'}`);
     } else if (verifyError) {
       failure = `${t.title}: ran, but could not verify: ${verifyError.message}`;
       emitTask(t, 'failed', `ran, but could not verify: ${verifyError.message}`);

@@ -1,4 +1,5 @@
 import type { HostConnection } from '../ssh/connection.js';
+import { membersOf } from './fuse.js';
 import { buildProbeScript, buildStepScript, newNonce, parseProbeOutput, StepStreamParser, type ProbeRequest, type ProbeResult, type StepRequest } from './probe-script.js';
 
 export type StepOutcome = { rc: number; output: string } | 'stopped';
@@ -12,7 +13,10 @@ export interface StepsResult {
   partialOutput: string;
 }
 
-/** Runs steps in one exec, answering each step's go-ahead request unless a stop was asked for. */
+/**
+ * Runs steps in one exec, answering each step's go-ahead request unless a stop was asked for.
+ * Outcomes are per task: a fused step's outcome (and its start) counts for each of its tasks.
+ */
 export async function executeSteps(
   conn: HostConnection,
   steps: readonly StepRequest[],
@@ -24,6 +28,8 @@ export async function executeSteps(
   let execError: Error | undefined;
   const verifyNonce = newNonce();
   const verifyScript = opts.verify?.length ? buildProbeScript(opts.verify, verifyNonce) : undefined;
+  const members = new Map(steps.map((s) => [s.index, membersOf(s)]));
+  const each = (index: number) => members.get(index) ?? [index];
   let stdout = '';
   try {
     ({ stdout } = await conn.exec(buildStepScript(steps, nonce, opts.epilogue, verifyScript), {
@@ -33,10 +39,10 @@ export async function executeSteps(
         for (const ev of parser.feed(chunk)) {
           if (ev.type === 'ready') {
             const go = !opts.stopRequested();
-            if (go) opts.onStart?.(ev.index);
+            if (go) for (const i of each(ev.index)) opts.onStart?.(i);
             channel.write(go ? 'go\n' : 'stop\n');
-          } else if (ev.type === 'end') outcomes.set(ev.index, { rc: ev.rc, output: ev.output });
-          else if (ev.type === 'stopped') outcomes.set(ev.index, 'stopped');
+          } else if (ev.type === 'end') for (const i of each(ev.index)) outcomes.set(i, { rc: ev.rc, output: ev.output });
+          else if (ev.type === 'stopped') for (const i of each(ev.index)) outcomes.set(i, 'stopped');
           else if (ev.type === 'done') channel.end();
         }
       },

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { IptablesTable } from '../dsl/types.js';
 import { quote } from '../shell/quote.js';
+import type { IptablesTableState } from './iptables.js';
+import { saveText } from './iptables-restore.js';
 import type { DecideContext } from './types.js';
 
 // Every destructive step keeps what it destroys under the run's backup directory and records
 // it in MANIFEST, one tab-separated line per item, so `kremedy undo` knows what to put back
 // without guessing from the directory layout:
-//   iptables <table> <file>     iptables-save -t <table> before the run's first change to it
+//   iptables <table> <file>     the table as iptables-save -t <table> prints it, before the run's first change to it
 //   link <name> <file>          `ip -d -j addr show` (kind, settings, addresses) before deletion
 //   moved <abs path>            the path itself now lives at files/<abs path>
 //   copied <abs path>           a copy of the file as it was, at files/<abs path> (the file stays)
@@ -27,11 +29,15 @@ function record(ctx: DecideContext, ...fields: string[]): string {
   return `printf '%s\\n' ${quote(fields.join('\t'))} >> ${quote(`${ctx.backupDir}/${MANIFEST}`)}`;
 }
 
-/** Once per table per run: the first save is the state before the run touched that table. */
-export function backupIptables(table: IptablesTable, ctx: DecideContext): string[] {
+/**
+ * Once per table per run: the first save is the state before the run touched that table. It is
+ * written from the probed state (the plan was decided from it, and `apply` re-probes and
+ * refuses a drifted host first), so the host runs no second iptables-save; `printf` is a builtin.
+ */
+export function backupIptables(table: IptablesTable, state: Pick<IptablesTableState, 'chains' | 'rules'>, ctx: DecideContext): string[] {
   const file = `iptables-${table}.rules`;
   const q = quote(`${ctx.backupDir}/${file}`);
-  return [prepare(ctx), `[ -e ${q} ] || { iptables-save -t ${table} > ${q} && ${record(ctx, 'iptables', table, file)}; }`];
+  return [prepare(ctx), `[ -e ${q} ] || { printf '%s' ${quote(saveText(table, state))} > ${q} && ${record(ctx, 'iptables', table, file)}; }`];
 }
 
 /** `ip -d -j addr show`: the link's kind and settings and its addresses, in one process. */

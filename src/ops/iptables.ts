@@ -1,6 +1,7 @@
 import type { IptablesTable } from '../dsl/types.js';
 import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
 import { backupIptables } from './backup.js';
+import { restoreCommands, type IptablesRestore } from './iptables-restore.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 
 export interface IptablesChain {
@@ -78,12 +79,15 @@ export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
       ...state.rules.map((r) => `- ${r}`),
       ...userChains.map((c) => `- :${c.name} (user chain)`),
     ].join('\n');
+    // -F then -X in one commit: rules go first, so no user chain is still referenced.
+    const restore: IptablesRestore = { family: 'iptables', table: spec.table, lines: ['-F', '-X'] };
     return {
       status: 'change',
       summary: `${spec.table}: flush ${state.rules.length} rule(s), delete ${userChains.length} user chain(s)`,
       diff,
-      backup: backupIptables(spec.table, ctx),
-      commands: [`iptables -t ${spec.table} -F`, `iptables -t ${spec.table} -X`],
+      backup: backupIptables(spec.table, state, ctx),
+      commands: restoreCommands([restore]),
+      restore,
     };
   },
 };
@@ -105,12 +109,14 @@ export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = 
           : `${spec.table}: table not in use (kernel default policy ACCEPT)`,
       };
     }
+    const restore: IptablesRestore = { family: 'iptables', table: spec.table, lines: wrong.map((c) => `-P ${c.name} ${spec.policy}`) };
     return {
       status: 'change',
       summary: `${spec.table}: set policy ${spec.policy} on ${wrong.map((c) => c.name).join(', ')}`,
       diff: wrong.map((c) => `- :${c.name} ${c.policy}\n+ :${c.name} ${spec.policy}`).join('\n'),
-      backup: backupIptables(spec.table, ctx),
-      commands: wrong.map((c) => `iptables -t ${spec.table} -P ${c.name} ${spec.policy}`),
+      backup: backupIptables(spec.table, state, ctx),
+      commands: restoreCommands([restore]),
+      restore,
     };
   },
 };

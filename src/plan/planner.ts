@@ -62,7 +62,7 @@ export function decideTask(task: Task, index: number, input: DecideInput): TaskP
     case 'fail':
       return { ...base, status: 'fail', message: decision.message, state };
     case 'change':
-      return { ...base, status: 'change', summary: decision.summary, diff: decision.diff, backup: decision.backup, commands: decision.commands, state };
+      return { ...base, status: 'change', summary: decision.summary, diff: decision.diff, backup: decision.backup, commands: decision.commands, ...(decision.restore ? { restore: decision.restore } : {}), state };
   }
 }
 
