@@ -157,13 +157,16 @@ export class HostConnection {
   }
 
   /**
-   * Runs a shell script on the host with /bin/sh; through sudo when the inventory asks to
-   * become root. The script travels as one quoted argument; the sudo password goes on stdin.
+   * Runs a shell script on the host with `/bin/sh -s`, through sudo when the inventory asks to
+   * become root. The script travels on stdin, not on the command line: no ARG_MAX limit (a
+   * backup of a large iptables table is part of the step script), nothing of it in `ps`.
+   * See {@link stdinScript} for how it is framed.
    */
   exec(script: string, opts: ExecOptions): Promise<ExecResult> {
     const started = Date.now();
     const privileged = isPrivileged(this.host);
-    const command = privileged ? `/bin/sh -c ${quote(script)}` : `sudo -S -p '' /bin/sh -c ${quote(script)}`;
+    const sentinel = `@@KR-SCRIPT-${Math.random().toString(36).slice(2, 10)}`;
+    const command = privileged ? '/bin/sh -s' : `sudo -S -p '' /bin/sh -c ${quote(becomeBootstrap(sentinel))}`;
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new CommandAbortedError(`connection to ${this.host.name} is closed${this.closeReason ? `: ${this.closeReason}` : ''}`));
       let timer: NodeJS.Timeout | undefined;
@@ -214,6 +217,8 @@ export class HostConnection {
           finish(() => resolve({ stdout, stderr, code, ...(signal ? { signal } : {}), durationMs: Date.now() - started })),
         );
         if (!privileged && this.host.becomePassword !== undefined) channel.write(`${this.host.becomePassword}\n`);
+        if (!privileged) channel.write(`${sentinel}\n`);
+        channel.write(stdinScript(script));
         if (!opts.keepStdinOpen) channel.end();
       });
     });
@@ -223,6 +228,27 @@ export class HostConnection {
     if (!this.closed) this.client.end();
     this.closed = true;
   }
+}
+
+/**
+ * The script as `sh -s` reads it: one brace group, so the shell parses all of it before it
+ * runs any of it. Without that, a command of the script that reads stdin (the step script's
+ * go-ahead `read`) could swallow the rest of the script, and a go-ahead could be parsed as a
+ * command.
+ */
+export function stdinScript(script: string): string {
+  return `{\n${script}\n}\n`;
+}
+
+/**
+ * With sudo, stdin first carries the password when sudo asks for one, and nothing when it does
+ * not (NOPASSWD, cached credentials); kremedy cannot know which. The shell sudo starts skips
+ * lines up to a sentinel (a password line, if sudo left it, is read and dropped, never run),
+ * then becomes `sh -s` on the rest. `read` takes one byte at a time: nothing past the sentinel
+ * is consumed.
+ */
+export function becomeBootstrap(sentinel: string): string {
+  return `while IFS= read -r kr_l; do [ "$kr_l" = '${sentinel}' ] && exec /bin/sh -s; done; exit 126`;
 }
 
 function describeAuth(opts: ConnectOptions): string {
