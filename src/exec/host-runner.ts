@@ -156,7 +156,7 @@ async function applyHostPlan(
   const verifyProbes = probesFor(changes.map((t) => tasks[t.index]!), { facts: false });
   const { outcomes: outcome, verified: verifyResults, execError, partialOutput } = await executeSteps(
     conn,
-    fuseSteps(changes),
+    fuseSteps(changes, backupDirOf(opts)),
     {
       timeoutMs: opts.commandTimeoutMs * Math.max(1, changes.length),
       stopRequested: opts.stopRequested,

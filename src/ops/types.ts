@@ -28,6 +28,8 @@ export type Decision =
       commands: string[];
       /** iptables tasks: the same change as restore lines, so the executor can fuse consecutive ones. */
       restore?: IptablesRestore;
+      /** link-absent: the link deleted, so the executor can delete neighbouring links in one `ip -batch`. */
+      linkDelete?: string;
     }
   | { status: 'fail'; message: string };
 

@@ -49,7 +49,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   test(`${file}: ${c.description}`, (t) => {
     const backupDir = mkdtempSync(path.join(os.tmpdir(), 'kr-fuse-'));
     const changes = plan(c, backupDir).tasks.filter((x): x is ChangePlan => x.status === 'change');
-    const steps = fuseSteps(changes);
+    const steps = fuseSteps(changes, backupDir);
     t.deepEqual(steps.map(membersOf), c.expect.map((e) => e.members));
     steps.forEach((step, i) => {
       const e = c.expect[i]!;
@@ -83,7 +83,7 @@ test('families are keyed apart: IPv4 and IPv6 changes of one run become one rest
     change(1, 'ip6tables', 'filter', ['-P INPUT ACCEPT']),
     change(2, 'iptables', 'raw', ['-F', '-X']),
     change(3, 'ip6tables', 'filter', ['-F', '-X']),
-  ]);
+  ], '/b');
   t.is(steps.length, 1);
   t.deepEqual(steps[0]!.members, [0, 1, 2, 3]);
   t.deepEqual(steps[0]!.commands.slice(0, 3), ['backup iptables filter', 'backup ip6tables filter', 'backup iptables raw']);
@@ -98,5 +98,5 @@ test('a change that is not iptables stays a step of its own, with its own comman
     index: 4, title: 'x', kind: 'path-absent', spec: { kind: 'path-absent', path: '/x' }, status: 'change',
     summary: '', diff: '', backup: ['b'], commands: ['mv x y'], state: null,
   };
-  t.deepEqual(fuseSteps([c]), [{ index: 4, commands: ['b', 'mv x y'] }]);
+  t.deepEqual(fuseSteps([c], '/b'), [{ index: 4, commands: ['b', 'mv x y'] }]);
 });
