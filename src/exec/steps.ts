@@ -1,4 +1,4 @@
-import type { HostConnection } from '../ssh/connection.js';
+import type { HostConnection, ShellSession } from '../ssh/connection.js';
 import { membersOf } from './fuse.js';
 import { buildProbeScript, buildStepScript, newNonce, parseProbeOutput, StepStreamParser, type ProbeRequest, type ProbeResult, type StepRequest } from './probe-script.js';
 
@@ -20,7 +20,15 @@ export interface StepsResult {
 export async function executeSteps(
   conn: HostConnection,
   steps: readonly StepRequest[],
-  opts: { timeoutMs: number; stopRequested: () => boolean; epilogue?: string; verify?: ProbeRequest[]; onStart?: (index: number) => void },
+  opts: {
+    timeoutMs: number;
+    stopRequested: () => boolean;
+    epilogue?: string;
+    verify?: ProbeRequest[];
+    onStart?: (index: number) => void;
+    /** The host's shell, still open after the probes: the steps go to it instead of a new exec. */
+    session?: ShellSession;
+  },
 ): Promise<StepsResult> {
   const nonce = newNonce();
   const parser = new StepStreamParser(nonce);
@@ -31,11 +39,14 @@ export async function executeSteps(
   const members = new Map(steps.map((s) => [s.index, membersOf(s)]));
   const each = (index: number) => members.get(index) ?? [index];
   let stdout = '';
-  try {
-    ({ stdout } = await conn.exec(buildStepScript(steps, nonce, opts.epilogue, verifyScript), {
+  // The shell that ran the probes when there is one (one shell per host), else a new one.
+  const session = opts.session ?? (await conn.shell().catch((err: Error) => err));
+  if (session instanceof Error) execError = session;
+  else {
+    session.phase({
       timeoutMs: opts.timeoutMs,
-      keepStdinOpen: true,
       onStdout: (chunk, channel) => {
+        stdout += chunk;
         for (const ev of parser.feed(chunk)) {
           if (ev.type === 'ready') {
             const go = !opts.stopRequested();
@@ -46,9 +57,10 @@ export async function executeSteps(
           else if (ev.type === 'done') channel.end();
         }
       },
-    }));
-  } catch (err) {
-    execError = err as Error;
+    });
+    session.send(buildStepScript(steps, nonce, opts.epilogue, verifyScript));
+    const r = await session.ended;
+    if (r instanceof Error) execError = r;
   }
   const verified = opts.verify?.length && !execError ? parseProbeOutput(stdout, verifyNonce, opts.verify) : new Map<string, ProbeResult>();
   return { outcomes, verified, ...(execError ? { execError } : {}), partialOutput: parser.partialOutput };
