@@ -1,5 +1,5 @@
 import type { Host } from '../inventory/types.js';
-import { HostConnection, type HostKeyPolicy } from '../ssh/connection.js';
+import { HostConnection, HostUnreachableError, type HostKeyPolicy, type UnreachableReason } from '../ssh/connection.js';
 import { loadPrivateKeys } from './credentials.js';
 import { limiter } from './pool.js';
 
@@ -12,6 +12,17 @@ import { limiter } from './pool.js';
 export const DEFAULT_MAX_HANDSHAKES = 32;
 
 /**
+ * Connection attempts per host (`KREMEDY_CONNECT_ATTEMPTS`). A handshake that timed out or
+ * was refused or reset ran nothing on the host, so trying again is safe; on a loaded machine
+ * (hosts booting, 200 first logins at once) one sshd can miss the connect timeout and answer a
+ * second later. Authentication and host-key refusals are never retried: they would fail the
+ * same way. The cost: a host that is really down is reported one timeout (plus ~1 s) later.
+ */
+export const DEFAULT_CONNECT_ATTEMPTS = 2;
+const RETRIED = new Set<UnreachableReason>(['timeout', 'network']);
+const RETRY_PAUSE_MS = 1000;
+
+/**
  * One way to open a session, for every command: key files read once up front (an unreadable
  * key is bad input, found before any host is touched), ssh-agent when there is one, and the
  * same host-key policy for every host.
@@ -20,7 +31,8 @@ export function hostConnector(hosts: readonly Host[], hostKeys: HostKeyPolicy, c
   const keys = loadPrivateKeys(hosts);
   const agent = process.env['SSH_AUTH_SOCK'];
   const handshake = limiter(Number(process.env['KREMEDY_MAX_HANDSHAKES']) || DEFAULT_MAX_HANDSHAKES);
-  return (host) =>
+  const attempts = Math.max(1, Number(process.env['KREMEDY_CONNECT_ATTEMPTS']) || DEFAULT_CONNECT_ATTEMPTS);
+  const open = (host: Host) =>
     handshake(() =>
       HostConnection.open({
         host,
@@ -30,4 +42,17 @@ export function hostConnector(hosts: readonly Host[], hostKeys: HostKeyPolicy, c
         connectTimeoutMs,
       }),
     );
+  return async (host) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await open(host);
+      } catch (err) {
+        if (!(err instanceof HostUnreachableError) || !RETRIED.has(err.reason)) throw err;
+        if (attempt >= attempts) throw attempts > 1 ? new HostUnreachableError(err.reason, `${err.message}; ${attempts} attempts`) : err;
+        // Off the slot while waiting, and not all at once: a host that was starved for CPU
+        // gets a moment, and the retries of one wave do not land together.
+        await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS * (0.5 + Math.random())));
+      }
+    }
+  };
 }

@@ -204,9 +204,10 @@ async function applyHostPlan(
       session,
       epilogue: pruneCommand(opts),
       verify: verifyProbes,
-      onStart: (index) => {
+      onStart: (index, members) => {
         const t = plan.tasks[index];
-        if (t) emit({ type: 'progress', host: host.name, task: t.title, index });
+        const others = members.filter((i) => i !== index);
+        if (t) emit({ type: 'progress', host: host.name, task: t.title, index, ...(others.length ? { with: others } : {}) });
       },
     },
   );

@@ -25,7 +25,8 @@ export async function executeSteps(
     stopRequested: () => boolean;
     epilogue?: string;
     verify?: ProbeRequest[];
-    onStart?: (index: number) => void;
+    /** A step got its go-ahead: its index and the tasks it carries out. */
+    onStart?: (index: number, members: number[]) => void;
     /** The host's shell, still open after the probes: the steps go to it instead of a new exec. */
     session?: ShellSession;
   },
@@ -50,7 +51,7 @@ export async function executeSteps(
         for (const ev of parser.feed(chunk)) {
           if (ev.type === 'ready') {
             const go = !opts.stopRequested();
-            if (go) for (const i of each(ev.index)) opts.onStart?.(i);
+            if (go) opts.onStart?.(ev.index, each(ev.index));
             channel.write(go ? 'go\n' : 'stop\n');
           } else if (ev.type === 'end') for (const i of each(ev.index)) outcomes.set(i, { rc: ev.rc, output: ev.output });
           else if (ev.type === 'stopped') for (const i of each(ev.index)) outcomes.set(i, 'stopped');

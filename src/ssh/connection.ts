@@ -146,6 +146,11 @@ export class HostConnection {
           }
         },
       };
+      // How far the handshake got, for a timeout's message: a host whose sshd never answered
+      // (a loaded machine) reads differently from one that stalled in authentication.
+      let stage = 'no TCP connection';
+      client.on('connect', () => (stage = 'TCP connected, sshd did not finish the key exchange'));
+      client.on('handshake', () => (stage = 'key exchange done, authentication did not finish'));
       client.on('ready', () => settle(() => resolve(new HostConnection(client, host))));
       client.on('error', (err: Error & { level?: string; code?: string }) => {
         settle(() => {
@@ -157,7 +162,7 @@ export class HostConnection {
             );
           }
           if (/timed out/i.test(err.message)) {
-            return reject(new HostUnreachableError('timeout', `connection to ${host.address}:${host.port} timed out after ${opts.connectTimeoutMs} ms`));
+            return reject(new HostUnreachableError('timeout', `connection to ${host.address}:${host.port} timed out after ${opts.connectTimeoutMs} ms (${stage})`));
           }
           reject(new HostUnreachableError('network', `cannot connect to ${host.address}:${host.port}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ')));
         });
