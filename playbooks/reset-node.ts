@@ -1,62 +1,124 @@
-import { files, gate, iptables, link, note, param, playbook, when, type TaskContext } from '../src/index.js';
-import { kernelGate } from '../src/kernel/gate.js';
+import { files, gate, iptables, link, node, note, param, playbook, when, type TaskContext } from '../src/index.js';
+import type { IpFamily, IptablesTable, Task } from '../src/dsl/types.js';
+import { InputError } from '../src/errors.js';
+import { kernelGate, type GateCni } from '../src/kernel/gate.js';
 
-type Cni = 'flannel' | 'kube-router' | 'auto';
+type Cni = 'flannel' | 'kube-router' | 'all' | 'auto';
 interface Params extends Record<string, unknown> {
   cni: Cni;
+  stop_kubelet: boolean;
+  force: boolean;
+  ipv6: boolean;
+  restart_docker: boolean;
+  min?: string;
 }
 
 /** The CNI this host is reset for: the parameter, or what the facts found under `auto`. */
-export function effectiveCni(ctx: TaskContext<Params>): 'flannel' | 'kube-router' | 'none' | 'ambiguous' {
+export function effectiveCni(ctx: TaskContext<Params>): 'flannel' | 'kube-router' | 'all' | 'none' | 'ambiguous' {
   return ctx.params.cni === 'auto' ? ctx.facts.cni.detected : ctx.params.cni;
 }
 
-const isFlannel = when<Params>('the CNI is flannel', (ctx) => effectiveCni(ctx) === 'flannel');
-const isKubeRouter = when<Params>('the CNI is kube-router', (ctx) => effectiveCni(ctx) === 'kube-router');
+const isFlannel = when<Params>('the CNI is flannel', (ctx) => ['flannel', 'all'].includes(effectiveCni(ctx)));
+// With kube-router in the run, /etc/cni/net.d/* covers flannel's files too: two steps must not plan the same file.
+const isFlannelOnly = when<Params>('the CNI is flannel (with kube-router, /etc/cni/net.d/* covers its files)', (ctx) => effectiveCni(ctx) === 'flannel');
+const isKubeRouter = when<Params>('the CNI is kube-router', (ctx) => ['kube-router', 'all'].includes(effectiveCni(ctx)));
+
+/** The CNIs whose files this run removes; another CNI's config in /etc/cni/net.d stops a kube-router reset. */
+function cleaned(ctx: TaskContext<Params>): string[] {
+  const c = effectiveCni(ctx);
+  return c === 'all' ? ['flannel', 'kube-router'] : c === 'flannel' || c === 'kube-router' ? [c] : [];
+}
+
+// The gate reads the CNI being cleaned: all includes kube-router, whose kernel rule is the strict one.
+const GATE_CNI: Record<Cni, GateCni> = { flannel: 'flannel', 'kube-router': 'kube-router', all: 'kube-router', auto: 'auto' };
+
+const TABLES: readonly IptablesTable[] = ['filter', 'nat', 'mangle', 'raw'];
+
+// Sets kube-proxy (IPVS mode), kube-router, calico, cilium and weave make; others are not a node's.
+const KUBE_IPSETS = ['KUBE-*', 'kube-router-*', 'cali*', 'cilium*', 'weave*'];
 
 export default playbook<Params>({
   name: 'reset-node',
   description:
-    'Clean a node before redeploying Kubernetes on it: iptables policies, rules and chains, CNI links and files (flannel or kube-router).',
+    'Clean a node before redeploying Kubernetes on it: live components, iptables (ip6tables) policies, rules and chains, ipsets, IPVS, CNI links, routes and files (flannel, kube-router or both).',
   source: '无法ping同节点的容器地址; kube-router模式下清理节点; 集群VIP访问失败',
   params: {
-    cni: param.enum(['flannel', 'kube-router', 'auto'], 'auto', 'which CNI to clean up; auto reads /etc/cni/net.d (then leftover links)'),
+    cni: param.enum(['flannel', 'kube-router', 'all', 'auto'], 'auto', 'which CNI to clean up; auto reads /etc/cni/net.d (then leftover links); all cleans flannel and kube-router leftovers'),
+    stop_kubelet: param.boolean('stop and disable kubelet and the node units (kube-proxy, flanneld, kube-router) and stop k8s_ containers / CRI pods first; without it a live node is refused', false),
+    force: param.boolean('flush iptables and clear IPVS even where no Kubernetes or CNI state is found', false),
+    ipv6: param.boolean('also reset ip6tables (same order: policies ACCEPT first, then flush)', false),
+    restart_docker: param.boolean('restart docker.service after the flush, so that it makes its own chains again', false),
+    min: param.string('minimum kernel release for the kernel gate, e.g. 3.10.0-693 (RPM order)', { pattern: /^[0-9][A-Za-z0-9._~^+-]*$/ }),
   },
-  tasks: () => [
-    note<Params>('detect CNI', 'cni', (ctx) => {
-      if (ctx.params.cni !== 'auto') return `cni=${ctx.params.cni} (from -e cni)`;
-      const c = ctx.facts.cni;
-      if (c.detected === 'none') return `no CNI detected (${c.evidence}): only the CNI-neutral steps apply; pass -e cni=flannel or -e cni=kube-router to force`;
-      return `cni=${c.detected} (detected from ${c.evidence})`;
-    }),
-    gate<Params>('CNI detection is unambiguous', 'cni-unambiguous', (ctx) =>
-      effectiveCni(ctx) === 'ambiguous'
-        ? { refuse: `both flannel and kube-router state found (${ctx.facts.cni.evidence}); pass -e cni=flannel or -e cni=kube-router` }
-        : { pass: 'one CNI or none' },
-    ),
-    // Before anything changes: a kube-router node on a kernel that panics under it (field note
-    // 系统内核恐慌) is not worth resetting for a redeploy; upgrade the kernel first.
-    kernelGate<Params>({ cni: 'kube-router', when: isKubeRouter }),
-    // Policies go to ACCEPT before any flush: flushing a chain whose policy is DROP would cut
-    // this very SSH session (kube-router nodes often have INPUT DROP).
-    iptables.policy<Params>('filter', 'all', 'ACCEPT'),
-    iptables.policy<Params>('nat', 'all', 'ACCEPT'),
-    iptables.policy<Params>('mangle', 'all', 'ACCEPT'),
-    iptables.flush<Params>('filter'),
-    iptables.flush<Params>('nat'),
-    // kubeadm reset and kubespray's reset role flush mangle too (kube-proxy marks packets there).
-    iptables.flush<Params>('mangle'),
-    link.absent<Params>('flannel.1', { when: isFlannel }),
-    link.absent<Params>('cni0', { when: isFlannel }),
-    files.absent<Params>('/run/flannel', { when: isFlannel }),
-    files.absent<Params>('/etc/cni/net.d/10-flannel.conflist', { when: isFlannel }),
-    files.matchingAbsent<Params>('/etc/cni/net.d', '*', { when: isKubeRouter }),
-    link.absent<Params>('kube-bridge', { when: isKubeRouter }),
-    link.absent<Params>('kube-dummy-if', { when: isKubeRouter }),
-    // From kubespray's reset role: kube-proxy's IPVS dummy link and nodelocaldns, whatever the CNI,
-    // and the host-local IPAM leases whose stale entries exhaust pod ranges after a redeploy.
-    link.absent<Params>('kube-ipvs0'),
-    link.absent<Params>('nodelocaldns'),
-    files.absent<Params>('/var/lib/cni'),
-  ],
+  tasks: (p) => {
+    if (p.force && p.restart_docker) {
+      // With force every run flushes Docker's chains again and restarts it: never idempotent.
+      throw new InputError('restart_docker=true cannot be combined with force=true: on a host without Kubernetes state every run would flush Docker\'s chains and restart it again; run the forced reset, then `systemctl restart docker`');
+    }
+    const scope = p.force ? {} : { scope: 'kube' as const };
+    const families: IpFamily[] = p.ipv6 ? ['ipv4', 'ipv6'] : ['ipv4'];
+    const policies: Task<Params>[] = families.flatMap((family) => TABLES.map((t) => iptables.policy<Params>(t, 'all', 'ACCEPT', { family, ...scope })));
+    const flushes: Task<Params>[] = families.flatMap((family) =>
+      TABLES.map((t) => iptables.flush<Params>(t, { family, ...scope, ...(p.restart_docker && family === 'ipv4' ? { exceptDocker: true } : {}) })),
+    );
+    return [
+      note<Params>('detect CNI', 'cni', (ctx) => {
+        if (ctx.params.cni !== 'auto') return `cni=${ctx.params.cni} (from -e cni)`;
+        const c = ctx.facts.cni;
+        if (c.detected === 'none') return `no CNI detected (${c.evidence}): only the CNI-neutral steps apply; pass -e cni=flannel, kube-router or all to force`;
+        return `cni=${c.detected} (detected from ${c.evidence})`;
+      }),
+      gate<Params>('CNI detection is unambiguous', 'cni-unambiguous', (ctx) =>
+        effectiveCni(ctx) === 'ambiguous'
+          ? { refuse: `both flannel and kube-router state found (${ctx.facts.cni.evidence}); pass -e cni=flannel or -e cni=kube-router, or -e cni=all to clean both` }
+          : { pass: 'one CNI or none' },
+      ),
+      // Before anything changes: a kube-router node on a kernel that panics under it (field note
+      // 系统内核恐慌) is not worth resetting for a redeploy; upgrade the kernel first. With the CNI
+      // unknown the gate refuses too: the redeploy may well be kube-router.
+      kernelGate<Params>({ cni: GATE_CNI[p.cni], ...(p.min !== undefined ? { min: p.min } : {}) }),
+      // kube-router's cleanup empties /etc/cni/net.d (field note kube-router模式下清理节点): never
+      // with another CNI's config in it, which may be the one kubelet uses now.
+      gate<Params>('no other CNI config in /etc/cni/net.d', 'cni-foreign-config', (ctx) => {
+        if (!cleaned(ctx).includes('kube-router')) return { pass: 'only CNI-specific files are removed' };
+        const mine = new Set([...cleaned(ctx), 'loopback']);
+        const foreign = (ctx.facts.cni.configs ?? []).filter((c) => !mine.has(c.cni));
+        return foreign.length
+          ? {
+              refuse: `/etc/cni/net.d holds another CNI's config: ${foreign.map((c) => `${c.path} (${c.cni})`).join(', ')}; a ${effectiveCni(ctx)} reset removes everything there, so it is refused. Remove that file yourself if it is stale, or pass -e cni=all when it is flannel's`,
+            }
+          : { pass: `every file in /etc/cni/net.d belongs to ${cleaned(ctx).join(' or ')} (or is the loopback plugin)` };
+      }),
+      // A live node would put everything back within seconds: refused, or (stop_kubelet) stopped first.
+      node.kubeStopped<Params>(p.stop_kubelet),
+      // Policies go to ACCEPT before any flush: flushing a chain whose policy is DROP would cut
+      // this very SSH session (kube-router nodes often have INPUT DROP).
+      ...policies,
+      // kubeadm reset and kubespray's reset role flush mangle too (kube-proxy marks packets
+      // there), raw as well (nodelocaldns's NOTRACK rules).
+      ...flushes,
+      // After the flush: a set still referenced by a rule cannot be destroyed.
+      node.ipsetsAbsent<Params>(KUBE_IPSETS),
+      node.ipvsCleared<Params>(scope),
+      link.absent<Params>('flannel.1', { when: isFlannel }),
+      link.absent<Params>('cni0', { when: isFlannel }),
+      files.absent<Params>('/run/flannel', { when: isFlannel }),
+      files.absent<Params>('/etc/cni/net.d/10-flannel.conflist', { when: isFlannelOnly }),
+      // flannel's config before the conflist format (flannel < 0.9).
+      files.absent<Params>('/etc/cni/net.d/10-flannel.conf', { when: isFlannelOnly }),
+      files.matchingAbsent<Params>('/etc/cni/net.d', '*', { when: isKubeRouter }),
+      link.absent<Params>('kube-bridge', { when: isKubeRouter }),
+      link.absent<Params>('kube-dummy-if', { when: isKubeRouter }),
+      // kube-router's IPIP tunnels to the other nodes and the routes it learnt over BGP.
+      link.matchingAbsent<Params>('tun-*', { when: isKubeRouter }),
+      node.routesAbsent<Params>('zebra', { when: isKubeRouter }),
+      files.absent<Params>('/var/lib/kube-router', { when: isKubeRouter }),
+      // From kubespray's reset role: kube-proxy's IPVS dummy link and nodelocaldns, whatever the CNI,
+      // and the host-local IPAM leases whose stale entries exhaust pod ranges after a redeploy.
+      link.absent<Params>('kube-ipvs0'),
+      link.absent<Params>('nodelocaldns'),
+      files.absent<Params>('/var/lib/cni'),
+      ...(p.restart_docker ? [node.dockerChains<Params>(['filter', 'nat'])] : []),
+    ];
+  },
 });

@@ -1,5 +1,5 @@
 // The public authoring API: what a playbook (in this repo or a user's own) imports.
-export { playbook, param, iptables, link, files, gate, note, when, packages, services, hosts, sysfs } from './dsl/builders.js';
+export { playbook, param, iptables, link, files, gate, note, when, packages, services, hosts, sysfs, node } from './dsl/builders.js';
 export { kernelGate } from './kernel/gate.js';
 export type {
   Playbook, Task, TaskSpec, TaskKind, TaskContext, Condition, GateCheck, ParamSpec, ParamSpecs, ParamValues, IptablesTable,

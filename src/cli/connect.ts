@@ -3,13 +3,15 @@
 import { hostConnector } from '../exec/connector.js';
 import type { Host } from '../inventory/types.js';
 import type { HostConnection } from '../ssh/connection.js';
+import { loadSshConfig } from '../ssh/config.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
-import { defaultKnownHostsFile, openInventory } from './common.js';
+import { defaultKnownHostsFile, openInventory, selectInventoryHosts } from './common.js';
 
 export interface ConnectArgs {
   inventory: string;
   hosts?: string;
   knownHosts?: string;
+  sshConfig?: string;
   trustNewHosts: boolean;
   connectTimeout: number;
 }
@@ -23,10 +25,9 @@ export interface ProbeCommandArgs extends ConnectArgs {
 
 export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Host[]; connect: (host: Host) => Promise<HostConnection> }> {
   const inv = await openInventory(args.inventory, process.stderr);
-  const { selectHosts } = await import('../inventory/index.js');
-  const hosts = selectHosts(inv, args.hosts ?? 'all');
+  const hosts = await selectInventoryHosts(inv, args.hosts, process.stderr);
   const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
   const knownHosts = await loadKnownHosts(knownHostsFile);
-  const connect = hostConnector(hosts, { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts }, args.connectTimeout * 1000);
+  const connect = hostConnector(hosts, { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts }, args.connectTimeout * 1000, loadSshConfig(args.sshConfig));
   return { hosts, connect };
 }

@@ -15,6 +15,7 @@ function connectionOptions<T>(y: Argv<T>) {
     .option('hosts', { alias: 'l', type: 'string', describe: 'host pattern: all, names, groups, a,b, !x, &y, globs, @file' })
     .option('forks', { alias: 'f', type: 'number', default: 100, describe: 'hosts worked on in parallel' })
     .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts, or $KREMEDY_KNOWN_HOSTS)' })
+    .option('ssh-config', { alias: 'F', type: 'string', describe: 'ssh_config file for host names, users, ports, keys and jump hosts (default ~/.ssh/config; none: no file)' })
     .option('trust-new-hosts', { type: 'boolean', default: false, describe: 'record the key of a host not yet in known_hosts (a changed key is always refused)' })
     .option('connect-timeout', { type: 'number', default: 10, describe: 'seconds to establish an SSH session' })
     .option('timeout', { type: 'number', default: 120, describe: 'seconds a single command (probe round or step) may take' })
@@ -35,6 +36,7 @@ type ConnArgv = {
   forks: number;
   json: boolean;
   knownHosts?: string | undefined;
+  sshConfig?: string | undefined;
   trustNewHosts: boolean;
   connectTimeout: number;
   timeout: number;
@@ -51,7 +53,7 @@ type ConnArgv = {
  * promise chain, so the throw becomes exit 1 before anything runs.
  */
 function refuseRepeated(a: Record<string, unknown>): void {
-  const names = ['inventory', 'hosts', 'known-hosts', 'forks', 'connect-timeout', 'timeout', 'serial', 'max-fail', 'keep', 'junit', 'report'];
+  const names = ['inventory', 'hosts', 'known-hosts', 'ssh-config', 'forks', 'connect-timeout', 'timeout', 'serial', 'max-fail', 'keep', 'junit', 'report'];
   const repeated = names.filter((n) => Array.isArray(a[n]));
   if (repeated.length > 0) {
     throw new InputError(`${repeated.map((n) => `--${n}`).join(', ')} given more than once; give each once (a host pattern takes a,b for several hosts)`);
@@ -67,6 +69,7 @@ function connectionArgs(a: ConnArgv) {
     forks: a.forks,
     json: a.json,
     ...(a.knownHosts !== undefined ? { knownHosts: a.knownHosts } : {}),
+    ...(a.sshConfig !== undefined ? { sshConfig: a.sshConfig } : {}),
     trustNewHosts: a.trustNewHosts,
     connectTimeout: a.connectTimeout,
     timeout: a.timeout,

@@ -17,13 +17,13 @@ export const LOG_PROBE: ProbeRequest = {
     `| grep -E 'took too long|"took"|iscsi|Unable to read manifest path' | tail -n 20000; true`,
 };
 
-/** One line per DOCKER-ISOLATION* rule ("TABLE RULE"), then the number of rules in every table. */
+/** One line per DOCKER-ISOLATION* rule and per host-prohibited REJECT ("TABLE RULE"), then the number of rules in every table. */
 export const IPTABLES_PROBE: ProbeRequest = {
   id: 'doctor:iptables',
   script:
     'command -v iptables-save >/dev/null 2>&1 || { echo "error iptables-save not found"; exit 0; }; ' +
     'kr_ipt=$(iptables-save 2>&1) || { printf "error %s\\n" "$kr_ipt" | head -n 1; exit 0; }; ' +
-    "printf '%s\\n' \"$kr_ipt\" | awk '/^\\*/ { t = substr($1, 2) } /^-A / { n++ } /^-A DOCKER-ISOLATION/ { print t \" \" $0 } END { print \"count \" n + 0 }'",
+    "printf '%s\\n' \"$kr_ipt\" | awk '/^\\*/ { t = substr($1, 2) } /^-A / { n++ } /^-A DOCKER-ISOLATION/ || /^-A .*--reject-with icmp-host-prohibited/ { print t \" \" $0 } END { print \"count \" n + 0 }'",
 };
 
 export const out = (results: ReadonlyMap<string, ProbeResult>, id: string): string => results.get(id)?.stdout ?? '';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type {
-  Condition, GateCheck, IptablesTable, ParamSpec, ParamSpecs, ParamValues, Playbook, Task, TaskContext,
+  Condition, GateCheck, IpFamily, IptablesTable, ParamSpec, ReachScope, ParamSpecs, ParamValues, Playbook, Task, TaskContext,
 } from './types.js';
 import { IPTABLES_TABLES } from './types.js';
 
@@ -32,20 +32,44 @@ export function when<P extends ParamValues>(describe: string, test: (ctx: TaskCo
   return { describe, test };
 }
 
+/** Options of the iptables builders beyond `when`: they end up in the spec (plan files record them). */
+export interface IptablesOptions {
+  /** ip6tables instead of iptables (default ipv4). */
+  family?: IpFamily;
+  /** Act only where Kubernetes or CNI state is found (see src/ops/kube-scope.ts). */
+  scope?: ReachScope;
+}
+
+function iptablesSpecOptions(opts: IptablesOptions & { exceptDocker?: boolean }): IptablesOptions & { exceptDocker?: boolean } {
+  // Only the keys given: specs of existing playbooks (and their plan files) stay byte for byte the same.
+  return {
+    ...(opts.family && opts.family !== 'ipv4' ? { family: opts.family } : {}),
+    ...(opts.scope ? { scope: opts.scope } : {}),
+    ...(opts.exceptDocker ? { exceptDocker: true } : {}),
+  };
+}
+const familyWord = (f?: IpFamily) => (f === 'ipv6' ? 'ip6tables' : 'iptables');
+
 export const iptables = {
   /** Flush every rule and delete every user chain of a table (iptables -F; iptables -X). */
-  flush<P extends ParamValues>(table: IptablesTable, opts: { when?: Condition<P> } = {}): Task<P> {
+  flush<P extends ParamValues>(table: IptablesTable, opts: { when?: Condition<P>; exceptDocker?: boolean } & IptablesOptions = {}): Task<P> {
     assertTable(table);
-    return { title: `flush iptables ${table} table and delete its user chains`, spec: { kind: 'iptables-flush', table }, ...opts };
+    const { when: cond, ...rest } = opts;
+    return {
+      title: `flush ${familyWord(rest.family)} ${table} table and delete its user chains`,
+      spec: { kind: 'iptables-flush', table, ...iptablesSpecOptions(rest) },
+      ...(cond ? { when: cond } : {}),
+    };
   },
   /** Set the policy of built-in chains. */
   policy<P extends ParamValues>(
     table: IptablesTable,
     chains: readonly string[] | 'all',
     policy: 'ACCEPT' | 'DROP',
-    opts: { when?: Condition<P> } = {},
+    opts: { when?: Condition<P> } & IptablesOptions = {},
   ): Task<P> {
     assertTable(table);
+    const { when: cond, ...rest } = opts;
     const list = chains === 'all' ? [...BUILTIN_CHAINS[table]] : [...chains];
     for (const c of list) {
       if (!CHAIN_NAME.test(c) || !BUILTIN_CHAINS[table].includes(c)) {
@@ -53,9 +77,9 @@ export const iptables = {
       }
     }
     return {
-      title: `iptables ${table}: policy ${policy} on ${list.join(', ')}`,
-      spec: { kind: 'iptables-policy', table, chains: list, policy },
-      ...opts,
+      title: `${familyWord(rest.family)} ${table}: policy ${policy} on ${list.join(', ')}`,
+      spec: { kind: 'iptables-policy', table, chains: list, policy, ...iptablesSpecOptions(rest) },
+      ...(cond ? { when: cond } : {}),
     };
   },
   /** A user chain that holds an unconditional DROP goes back to a single RETURN rule. */
@@ -71,6 +95,44 @@ export const link = {
   absent<P extends ParamValues>(name: string, opts: { when?: Condition<P> } = {}): Task<P> {
     if (!LINK_NAME.test(name)) throw new InputError(`invalid link name ${JSON.stringify(name)}`);
     return { title: `link ${name} absent`, spec: { kind: 'link-absent', name }, ...opts };
+  },
+  /** No link whose name matches `glob` (a prefix and `*`, e.g. kube-router's `tun-*`). */
+  matchingAbsent<P extends ParamValues>(glob: string, opts: { when?: Condition<P> } = {}): Task<P> {
+    if (!/^[A-Za-z0-9_.:-]{1,14}[*?]?$/.test(glob) || !/[A-Za-z0-9]/.test(glob)) throw new InputError(`invalid link glob ${JSON.stringify(glob)} (a name prefix, then * )`);
+    return { title: `links ${glob} absent`, spec: { kind: 'link-glob-absent', glob }, ...opts };
+  },
+};
+
+/** State of a node that iptables does not hold: routes, ipsets, IPVS, running components. */
+export const node = {
+  /** No route of routing protocol `proto` (kube-router's BGP routes: zebra). */
+  routesAbsent<P extends ParamValues>(proto: string, opts: { when?: Condition<P> } = {}): Task<P> {
+    if (!/^[a-z][a-z0-9_-]{0,31}$/.test(proto)) throw new InputError(`invalid route protocol ${JSON.stringify(proto)}`);
+    return { title: `proto ${proto} routes absent`, spec: { kind: 'routes-absent', proto }, ...opts };
+  },
+  /** No ipset whose name matches one of `globs` (destroy after the flush that unreferences them). */
+  ipsetsAbsent<P extends ParamValues>(globs: string[], opts: { when?: Condition<P> } = {}): Task<P> {
+    for (const g of globs) if (!/^[A-Za-z0-9_.-]{1,30}\*?$/.test(g)) throw new InputError(`invalid ipset glob ${JSON.stringify(g)}`);
+    if (globs.length === 0) throw new InputError('ipsetsAbsent: give at least one glob');
+    return { title: `ipsets ${globs.join(' ')} absent`, spec: { kind: 'ipsets-absent', globs: [...globs] }, ...opts };
+  },
+  /** No IPVS virtual server (ipvsadm -C, saved with ipvsadm -Sn first). */
+  ipvsCleared<P extends ParamValues>(opts: { when?: Condition<P>; scope?: ReachScope } = {}): Task<P> {
+    const { when: cond, scope } = opts;
+    return { title: 'no IPVS virtual servers', spec: { kind: 'ipvs-cleared', ...(scope ? { scope } : {}) }, ...(cond ? { when: cond } : {}) };
+  },
+  /** No kubelet / kube-proxy / flanneld / kube-router running: refuse the host, or (stop) stop and disable them. */
+  kubeStopped<P extends ParamValues>(stop: boolean, opts: { when?: Condition<P> } = {}): Task<P> {
+    return {
+      title: stop ? 'kubelet and the node units stopped and disabled' : 'no Kubernetes component running (kubelet, node units, k8s_ containers, CRI pods)',
+      spec: { kind: 'kube-stopped', stop },
+      ...opts,
+    };
+  },
+  /** Docker restarted when a flush took its chains (or they are missing), so that it makes them again. */
+  dockerChains<P extends ParamValues>(tables: IptablesTable[], opts: { when?: Condition<P> } = {}): Task<P> {
+    for (const t of tables) assertTable(t);
+    return { title: `Docker's chains in ${tables.join(', ')} (restart docker after the flush)`, spec: { kind: 'docker-chains', tables: [...tables] }, ...opts };
   },
 };
 

@@ -2,6 +2,13 @@ import type { Facts } from '../facts/types.js';
 
 export type IptablesTable = 'filter' | 'nat' | 'mangle' | 'raw';
 export const IPTABLES_TABLES: readonly IptablesTable[] = ['filter', 'nat', 'mangle', 'raw'];
+/** Which tool an iptables task drives: iptables (the default) or ip6tables. */
+export type IpFamily = 'ipv4' | 'ipv6';
+/**
+ * `kube`: the task only acts on a host where Kubernetes or CNI state is found (CNI config,
+ * CNI/Kubernetes links, KUBE-/flannel/CNI chains); elsewhere it leaves the host alone and says so.
+ */
+export type ReachScope = 'kube';
 
 /**
  * What a task does, as plain data. Data (not closures) so a plan file can record it and
@@ -9,8 +16,15 @@ export const IPTABLES_TABLES: readonly IptablesTable[] = ['filter', 'nat', 'mang
  * in src/ops/ that knows how to probe, diff, act and verify it.
  */
 export type TaskSpec =
-  | { kind: 'iptables-flush'; table: IptablesTable }
-  | { kind: 'iptables-policy'; table: IptablesTable; chains: string[]; policy: 'ACCEPT' | 'DROP' }
+  | {
+      kind: 'iptables-flush';
+      table: IptablesTable;
+      family?: IpFamily;
+      scope?: ReachScope;
+      /** Docker is restarted after the flush (restart_docker): its own chains do not count as left over. */
+      exceptDocker?: boolean;
+    }
+  | { kind: 'iptables-policy'; table: IptablesTable; chains: string[]; policy: 'ACCEPT' | 'DROP'; family?: IpFamily; scope?: ReachScope }
   | { kind: 'link-absent'; name: string }
   | { kind: 'path-absent'; path: string }
   | { kind: 'glob-absent'; dir: string; glob: string; keep?: string[] }
@@ -33,7 +47,19 @@ export type TaskSpec =
     }
   | { kind: 'service'; unit: string; active: boolean }
   | { kind: 'hosts-block'; path: string; marker: string; lines: string[]; state: 'present' | 'absent' }
-  | { kind: 'sysfs-value'; path: string; value: string };
+  | { kind: 'sysfs-value'; path: string; value: string }
+  /** kubelet and the node units stopped (when `stop`), or the host refused while they run. */
+  | { kind: 'kube-stopped'; stop: boolean }
+  /** Links whose names match a glob (kube-router's `tun-*`). */
+  | { kind: 'link-glob-absent'; glob: string }
+  /** Routes of one routing protocol (kube-router's BGP routes: `proto zebra`). */
+  | { kind: 'routes-absent'; proto: string }
+  /** ipsets whose names match one of the globs, destroyed (after the flush that unreferences them). */
+  | { kind: 'ipsets-absent'; globs: string[] }
+  /** No IPVS virtual servers (`ipvsadm -C`). */
+  | { kind: 'ipvs-cleared'; scope?: ReachScope }
+  /** Docker restarted after a flush, so that it makes its own chains again. */
+  | { kind: 'docker-chains'; tables: IptablesTable[] };
 
 export type TaskKind = TaskSpec['kind'];
 export type SpecOf<K extends TaskKind> = Extract<TaskSpec, { kind: K }>;

@@ -7,7 +7,7 @@ import type { Host } from '../inventory/types.js';
  * Key files are read up front, once per path: an unreadable key is bad input (exit 1) found
  * before any host is touched, not a failure discovered on host 57.
  */
-export function loadPrivateKeys(hosts: readonly Host[]): Map<string, Buffer> {
+export function loadPrivateKeys(hosts: ReadonlyArray<Pick<Host, 'name' | 'privateKeyFile'>>): Map<string, Buffer> {
   const keys = new Map<string, Buffer>();
   for (const h of hosts) {
     const file = h.privateKeyFile;

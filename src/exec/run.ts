@@ -2,6 +2,7 @@ import type { ParamValues, Task } from '../dsl/types.js';
 import type { Host } from '../inventory/types.js';
 import type { HostPlan } from '../plan/types.js';
 import { emptyRecap, type EmitFn, type HostRecap, type RunEvent } from '../report/events.js';
+import type { SshConfig } from '../ssh/config.js';
 import { HostUnreachableError, type HostConnection, type HostKeyPolicy } from '../ssh/connection.js';
 import { splitBatches } from './batches.js';
 import { hostConnector } from './connector.js';
@@ -11,6 +12,8 @@ import { forEachLimited } from './pool.js';
 export interface ConnectionSettings {
   forks: number;
   hostKeys: HostKeyPolicy;
+  /** The ssh_config in effect (-F FILE, else ~/.ssh/config), or none. */
+  sshConfig?: SshConfig;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   /** Hosts per batch (--serial); all at once when undefined. */
@@ -68,7 +71,7 @@ export async function runOnHosts(
   emit: EmitFn,
 ): Promise<RunSummary> {
   const started = Date.now();
-  const connect = hostConnector(meta.hosts, settings.hostKeys, settings.connectTimeoutMs);
+  const connect = hostConnector(meta.hosts, settings.hostKeys, settings.connectTimeoutMs, settings.sshConfig);
   const recap: Record<string, HostRecap> = Object.fromEntries(meta.hosts.map((h) => [h.name, emptyRecap()]));
   const outcomes: RunSummary['outcomes'] = new Map();
   const countingEmit: EmitFn = (ev: RunEvent) => {

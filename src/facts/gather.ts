@@ -79,9 +79,32 @@ export function detectCni(files: Array<{ path: string; hints: string }>, links: 
     }
   }
   const configFiles = files.map((f) => f.path);
-  if (kinds.size === 0) return { detected: 'none', evidence: 'no CNI config in /etc/cni/net.d and no CNI links', configFiles };
-  if (kinds.size > 1) return { detected: 'ambiguous', evidence: evidence.join(', '), configFiles };
-  return { detected: [...kinds][0]!, evidence: evidence.join(', '), configFiles };
+  const configs = files.map((f) => ({ path: f.path, cni: cniOfConfigFile(f.path, f.hints) }));
+  if (kinds.size === 0) return { detected: 'none', evidence: 'no CNI config in /etc/cni/net.d and no CNI links', configFiles, configs };
+  if (kinds.size > 1) return { detected: 'ambiguous', evidence: evidence.join(', '), configFiles, configs };
+  return { detected: [...kinds][0]!, evidence: evidence.join(', '), configFiles, configs };
+}
+
+/**
+ * Which CNI a file of /etc/cni/net.d belongs to, from its name and its "type"/"bridge" lines:
+ * before removing "everything in /etc/cni/net.d" for one CNI, reset-node must know whether
+ * another CNI's config is there. `loopback` is the plain loopback plugin, nobody's in particular.
+ */
+export function cniOfConfigFile(path: string, hints: string): string {
+  const text = `${path} ${hints}`.toLowerCase();
+  for (const [cni, words] of [
+    ['flannel', ['flannel']],
+    ['kube-router', ['kube-router', 'kuberouter', 'kube-bridge']],
+    ['calico', ['calico']],
+    ['cilium', ['cilium']],
+    ['weave', ['weave']],
+    ['antrea', ['antrea']],
+  ] as const) {
+    if (words.some((w) => text.includes(w))) return cni;
+  }
+  const types = [...hints.matchAll(/"type"\s*:\s*"([^"]*)"/g)].map((m) => m[1]);
+  if (types.length > 0 && types.every((t) => t === 'loopback')) return 'loopback';
+  return 'unknown';
 }
 
 export function factsFrom(results: ReadonlyMap<string, ProbeResult>): Facts {

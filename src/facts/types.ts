@@ -6,7 +6,13 @@ export interface Facts {
   os: { id: string; family: OsFamily; version: string; pretty: string; redhatRelease?: string };
   /** `uname -r` as resolved on the host's PATH (so a shim can emulate an old kernel). */
   kernel: string;
-  cni: { detected: DetectedCni; evidence: string; configFiles: string[] };
+  cni: {
+    detected: DetectedCni;
+    evidence: string;
+    configFiles: string[];
+    /** Each file of /etc/cni/net.d with the CNI it belongs to (flannel, kube-router, calico, cilium, weave, loopback, unknown). */
+    configs?: Array<{ path: string; cni: string }>;
+  };
   links: string[];
   /** Absolute path of each probed binary, or null when it is not on PATH. */
   binaries: Record<string, string | null>;

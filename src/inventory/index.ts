@@ -10,7 +10,7 @@ import type { Inventory } from './types.js';
 export type { Group, Host, Inventory } from './types.js';
 export { parseYamlInventory, parseBoolish } from './load.js';
 export { parseIniInventory, parsePythonLiteral } from './ini.js';
-export { matchHosts, readHostListFile, selectHosts, splitPattern, type HostSelection } from './patterns.js';
+export { groupHostOrder, matchHosts, readHostListFile, selectHosts, splitPattern, type HostSelection } from './patterns.js';
 export { renderGraph } from './graph.js';
 
 /** Which parser a file needs: by extension (.yaml/.yml/.json, .ini), else by its first meaningful line. */

@@ -68,7 +68,7 @@ export function parseIniInventory(text: string, file: string): Inventory {
       }
       const [spec, ...assignments] = tokens;
       if (spec === undefined) return;
-      const { names, port } = parseHostEntry(spec, fail);
+      const { names, port } = parseHostEntry(spec, fail, (d) => b.warn(loc, d));
       const vars: [string, unknown][] = [];
       for (const t of assignments) {
         const eq = t.indexOf('=');
@@ -102,6 +102,10 @@ export function parseIniInventory(text: string, file: string): Inventory {
     }
   });
 
+  if (!lines.some((raw) => !/^\s*(?:[#;].*)?$/.test(raw))) {
+    // Ansible loads an empty or all-comment file as an inventory without hosts.
+    b.warn({}, 'the inventory is empty (nothing but comments): it defines no hosts');
+  }
   for (const [name, p] of pending) {
     if (p.state === 'vars') b.fail(p.loc, `section [${name}:vars] is not valid for undefined group "${name}"`);
     b.fail(p.loc, `section [${p.parents[0]!.name}:children] includes undefined group "${name}"`);

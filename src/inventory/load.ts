@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { FileInputError } from '../errors.js';
 import type { Group, Host, Inventory } from './types.js';
 
@@ -62,14 +62,14 @@ export function groupNameProblem(name: string): string | undefined {
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const MAX_EXPANDED_HOSTS = 100_000;
 
-function expandRanges(pattern: string, fail: Fail): string[] {
+function expandRanges(pattern: string, fail: Fail, warn: (detail: string) => void): string[] {
   const open = pattern.indexOf('[');
   if (open < 0) return [pattern];
   const close = pattern.indexOf(']', open);
   if (close < 0) fail(`invalid host range in "${pattern}": "[" without a matching "]"`);
   const head = pattern.slice(0, open);
   const body = pattern.slice(open + 1, close);
-  const tails = expandRanges(pattern.slice(close + 1), fail);
+  const tails = expandRanges(pattern.slice(close + 1), fail, warn);
   const bounds = body.split(':');
   if (bounds.length < 2 || bounds.length > 3) {
     fail(`invalid host range "[${body}]" in "${pattern}": a host range must be [begin:end] or [begin:end:step]`);
@@ -100,7 +100,11 @@ function expandRanges(pattern: string, fail: Fail): string[] {
     }
     const b = Number(beg);
     const e = Number(end);
-    if (b > e) fail(`invalid host range "[${body}]" in "${pattern}": begin must be <= end`);
+    if (b > e) {
+      // Ansible's range() of a reversed numeric range is empty: the line adds no host.
+      warn(`host range "[${body}]" in "${pattern}" is reversed and expands to no host (as in Ansible); write [${end}:${beg}]`);
+      return [];
+    }
     if ((e - b) / step + 1 > MAX_EXPANDED_HOSTS) fail(`host range "[${body}]" in "${pattern}" expands to too many hosts`);
     for (let i = b; i <= e; i += step) seq.push(String(i).padStart(width, '0'));
   }
@@ -114,7 +118,7 @@ function expandRanges(pattern: string, fail: Fail): string[] {
  * Parses a host entry as written in an inventory (`node1`, `node1:2222`, `[2001:db8::1]:2222`,
  * `node[01:03]`) into validated host names and an optional port.
  */
-export function parseHostEntry(spec: string, fail: Fail): { names: string[]; port?: number } {
+export function parseHostEntry(spec: string, fail: Fail, warn: (detail: string) => void = () => {}): { names: string[]; port?: number } {
   if (spec.endsWith(':')) fail(`invalid host "${spec}": ending in ":" is not allowed (write IPv6 addresses with a port as [address]:port)`);
   let base = spec;
   let portText: string | undefined;
@@ -134,7 +138,7 @@ export function parseHostEntry(spec: string, fail: Fail): { names: string[]; por
     port = Number(portText);
     if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`invalid port in host "${spec}": expected an integer 1-65535`);
   }
-  const names = isIP(base) ? [base] : expandRanges(base, fail);
+  const names = isIP(base) ? [base] : expandRanges(base, fail, warn);
   for (const n of names) {
     const why = hostNameProblem(n);
     if (why) fail(why);
@@ -145,12 +149,18 @@ export function parseHostEntry(spec: string, fail: Fail): { names: string[]; por
 // ---------------------------------------------------------------------------------------------
 // Connection variables
 
-const PORT_VARS = ['ansible_port', 'ansible_ssh_port'];
-const HOST_VARS = ['ansible_host', 'ansible_ssh_host'];
-const USER_VARS = ['ansible_user', 'ansible_ssh_user'];
+// Each list is in precedence order, the first set one wins. When a host has both a legacy
+// `ansible_ssh_*` variable and its modern name, Ansible's ssh connection uses the legacy one:
+// its option `vars` lists name ansible_host before ansible_ssh_host (and so on), and the later
+// entry wins (ConfigManager._loop_entries); play_context's MAGIC_VARIABLE_MAPPING agrees. The
+// sudo become plugin likewise ranks ansible_sudo_pass over ansible_become_pass over
+// ansible_become_password. (ansible-core 2.14: plugins/connection/ssh.py, plugins/become/sudo.py)
+const PORT_VARS = ['ansible_ssh_port', 'ansible_port'];
+const HOST_VARS = ['ansible_ssh_host', 'ansible_host'];
+const USER_VARS = ['ansible_ssh_user', 'ansible_user'];
 const KEY_VARS = ['ansible_ssh_private_key_file', 'ansible_private_key_file'];
-const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password'];
-const BECOME_PASSWORD_VARS = ['ansible_become_password', 'ansible_become_pass'];
+const PASSWORD_VARS = ['ansible_ssh_password', 'ansible_ssh_pass', 'ansible_password'];
+const BECOME_PASSWORD_VARS = ['ansible_sudo_pass', 'ansible_become_pass', 'ansible_become_password'];
 const BECOME_VARS = ['ansible_become'];
 const USER_RE = /^[a-z_][a-z0-9_.-]*\$?$/i;
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
@@ -492,6 +502,7 @@ export function parseYamlInventory(text: string, file: string): Inventory {
     lineCounter,
     version: '1.1', // Ansible reads YAML with PyYAML: `yes`/`no` are booleans, `<<` merges
     prettyErrors: false,
+    uniqueKeys: false, // Ansible warns about a duplicate key and keeps its last value (see entries())
     customTags: [
       { tag: '!unsafe', resolve: (s: string) => s },
       { tag: '!vault', resolve: (s: string) => s },
@@ -515,6 +526,18 @@ export function parseYamlInventory(text: string, file: string): Inventory {
     const { line } = lineCounter.linePos(w.pos[0]);
     b.warn({ line }, `YAML: ${w.message}`);
   }
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key as Node | null;
+        if (!isScalar(key) || typeof key.value === 'symbol') continue;
+        const name = key.source ?? String(key.value);
+        if (seen.has(name)) b.warn(locOf(key), `duplicate key "${name}": only its last value is used (Ansible warns and does the same)`);
+        seen.add(name);
+      }
+    },
+  });
 
   const resolveNode = (node: Node | null | undefined): Node | null => {
     if (node === null || node === undefined) return null;
@@ -547,7 +570,10 @@ export function parseYamlInventory(text: string, file: string): Inventory {
         b.fail(locOf(keyNode ?? map), `${path}: keys must be plain names, got ${keyNode && !isNull(keyNode) ? kind(keyNode) : 'an empty key'}`);
       }
       const key = keyNode.source ?? String(keyNode.value);
-      explicit.push({ key, keyNode, value });
+      // A duplicate key keeps its first place and takes its last value, as a Python dict does.
+      const earlier = explicit.findIndex((e) => e.key === key);
+      if (earlier >= 0) explicit[earlier] = { key, keyNode, value };
+      else explicit.push({ key, keyNode, value });
     }
     const seen = new Set(explicit.map((e) => e.key));
     const out = [...explicit];
@@ -584,7 +610,7 @@ export function parseYamlInventory(text: string, file: string): Inventory {
     for (const e of entries(node, path)) {
       const hostPath = `${path}.${e.key}`;
       const keyLoc = locOf(e.keyNode);
-      const { names, port } = parseHostEntry(e.key, (d) => b.fail(keyLoc, `${hostPath}: ${d}`));
+      const { names, port } = parseHostEntry(e.key, (d) => b.fail(keyLoc, `${hostPath}: ${d}`), (d) => b.warn(keyLoc, d));
       const value = resolveNode(e.value);
       if (!isNull(value) && !isMap(value)) {
         b.fail(locOf(e.value), `${hostPath}: expected a mapping of host variables or nothing, got ${kind(value)}`);
@@ -624,7 +650,7 @@ export function parseYamlInventory(text: string, file: string): Inventory {
           // Ansible accepts `hosts: name` as a single host.
           const loc = locOf(value);
           const spec = value.source ?? value.value;
-          const { names, port } = parseHostEntry(spec, (d) => b.fail(loc, `${sub}: ${d}`));
+          const { names, port } = parseHostEntry(spec, (d) => b.fail(loc, `${sub}: ${d}`), (d) => b.warn(loc, d));
           for (const n of names) {
             b.addHost(n, name, loc);
             if (port !== undefined) b.setHostVar(n, 'ansible_port', port, loc, `${sub}.${spec}`);
@@ -648,11 +674,22 @@ export function parseYamlInventory(text: string, file: string): Inventory {
   };
 
   const root = resolveNode(doc.contents as Node | null);
-  if (isNull(root)) b.fail({ line: 1, column: 1 }, 'the inventory is empty');
+  if (isNull(root)) {
+    // Ansible loads an empty or all-comment file as an inventory without hosts.
+    b.warn({}, 'the inventory is empty (nothing but comments): it defines no hosts');
+    return b.finish();
+  }
   if (!isMap(root)) {
     b.fail(locOf(root), `expected a mapping of groups at the top level (e.g. "all:"), got ${kind(root)}`);
   }
   const top = entries(root, '(top level)');
+  const plugin = top.find((e) => e.key === 'plugin');
+  if (plugin && isScalar(plugin.value) && plugin.value.value) {
+    b.fail(
+      locOf(plugin.keyNode),
+      `this is an inventory plugin configuration ("plugin: ${String(plugin.value.value)}"), not an inventory; kremedy runs no inventory plugins: save what the plugin produces with \`ansible-inventory -i ${file} --list --yaml > inventory.yaml\` and use that`,
+    );
+  }
   if (top.some((e) => e.key === '_meta')) {
     b.fail(locOf(root), 'this looks like `ansible-inventory --list` JSON output, which is not an inventory; use `ansible-inventory --list --yaml` instead');
   }

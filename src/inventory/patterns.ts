@@ -1,38 +1,43 @@
-// Host patterns with Ansible's semantics (ansible/inventory/manager.py): `all`/`*`, names,
-// globs, `~regex`, `!exclude`, `&intersect`, `group[0]`/`group[1:3]` subscripts and `@file`.
+// Host patterns with Ansible's semantics, ported from ansible/inventory/manager.py
+// (split_host_pattern, order_patterns, _evaluate_patterns, _match_one_pattern, _split_subscript,
+// _apply_subscript, _enumerate_matches): `all`/`*`, names, globs, `~regex` (Python dialect),
+// `!exclude`, `&intersect`, `group[0]`/`group[-1]`/`group[1:3]` subscripts, and `@file`
+// (Ansible's `--limit @file`). `kremedy --hosts P` selects what `ansible P --list-hosts` lists,
+// in the same order; test/inventory/differential.test.ts checks it against ansible-core.
 
-import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { FileInputError, InputError, NoHostsMatchedError } from '../errors.js';
-import { hostNameProblem } from './load.js';
+import { isAnsibleAddress } from './address.js';
+import { globToRegExp } from './fnmatch.js';
+import { compilePythonRegex, PyRegexError } from './pyregex.js';
 import type { Host, Inventory } from './types.js';
 
 export interface HostSelection {
-  /** Selected hosts, in inventory order. */
+  /** Selected hosts, in Ansible's order (the order of the terms, each in its group's order). */
   hosts: Host[];
-  /** Terms that matched nothing and @file names not in the inventory (Ansible warns about these). */
+  /** Terms that matched nothing, and other things Ansible warns about. */
   warnings: string[];
 }
 
+/** Names Ansible turns into an implicit local connection when the inventory lacks them. */
+const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
+
+// ---------------------------------------------------------------------------------------------
+// Splitting
+
 /**
- * Splits a pattern into terms. Commas always separate; `:` separates too (the old Ansible
- * syntax `web:!db`) except inside `[...]`, in a term that is an IPv6 address, and in `~regex`
- * and `@file` terms (use commas to combine those). Whitespace around terms is ignored.
+ * Ansible's split_host_pattern: with a comma, commas alone separate (a colon inside a term is
+ * part of it: `web:db,x` is the terms `web:db` and `x`); without one, a pattern that is a
+ * single address (`node1`, `node1:22`, `fe80::1`, `node[1:3]`) is one term, and anything else
+ * is split on colons and whitespace outside brackets (`web:!db`). Terms are trimmed; empty ones
+ * are dropped.
  */
 export function splitPattern(pattern: string): string[] {
-  const out: string[] = [];
-  for (const piece of pattern.split(',')) {
-    const term = piece.trim();
-    if (term === '') continue;
-    const bare = term.replace(/^[!&]/, '');
-    if (isIP(bare) === 6 || bare.startsWith('~') || bare.startsWith('@')) {
-      out.push(term);
-      continue;
-    }
-    const parts = term.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
-    out.push(...parts);
-  }
-  return out;
+  let parts: string[];
+  if (pattern.includes(',')) parts = pattern.split(',');
+  else if (isAnsibleAddress(pattern)) parts = [pattern];
+  else parts = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/gu) ?? [];
+  return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
 /** Ansible's order_patterns: plain terms first, then `&` intersections, then `!` exclusions. */
@@ -43,148 +48,210 @@ function orderTerms(terms: string[]): string[] {
   return [...(regular.length ? regular : ['all']), ...intersect, ...exclude];
 }
 
-/** fnmatch.translate: `*`, `?`, `[seq]`, `[!seq]`, whole-name match, case-sensitive. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '!') j++;
-      if (glob[j] === ']') j++;
-      while (j < glob.length && glob[j] !== ']') j++;
-      if (j >= glob.length) {
-        re += '\\[';
-      } else {
-        let body = glob.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        else if (body.startsWith('^')) body = '\\' + body;
-        re += `[${body}]`;
-        i = j;
+// ---------------------------------------------------------------------------------------------
+// Group host order
+
+/**
+ * Ansible's Group.get_hosts(): the group's own hosts, then those of its descendants,
+ * breadth-first (children in declaration order), each host once. Ansible walks the levels
+ * below the children through a Python set, so where two groups at one level both have child
+ * groups its order there is arbitrary; kremedy keeps declaration order (the differential test
+ * knows these cases).
+ */
+export function groupHostOrder(inv: Inventory, name: string): string[] {
+  const children = (g: string): string[] => inv.groups.get(g)?.children ?? [];
+  const ordered = [name, ...children(name)];
+  const seen = new Set<string>();
+  let level = [name, ...children(name)];
+  while (level.length) {
+    for (const g of level) seen.add(g);
+    const next: string[] = [];
+    for (const g of level) {
+      for (const c of children(g)) {
+        if (!next.includes(c)) next.push(c);
+        if (!seen.has(c)) ordered.push(c);
       }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    level = next.filter((c) => !seen.has(c));
   }
-  return new RegExp(`^(?:${re})$`, 's');
+  const hosts: string[] = [];
+  const taken = new Set<string>();
+  for (const g of ordered) {
+    for (const h of inv.groups.get(g)?.hosts ?? []) {
+      if (!taken.has(h)) {
+        taken.add(h);
+        hosts.push(h);
+      }
+    }
+  }
+  return hosts;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
 
 interface Ctx {
   inv: Inventory;
-  hostNames: string[];
+  pattern: string;
   warnings: string[];
+  groupHosts: Map<string, string[]>;
+}
+
+// A pattern ending in [N], [-N], [N:], [N:M] or the old [N-M] is a subscript of what the rest
+// matches; other brackets are glob character classes (`node[12]x`).
+const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/su;
+
+type Subscript = { index: number } | { start: number; end: number };
+
+function splitSubscript(ctx: Ctx, term: string): { expr: string; sub?: Subscript } {
+  if (term.startsWith('~')) return { expr: term };
+  const m = SUBSCRIPT.exec(term);
+  if (!m) return { expr: term };
+  if (m[2] !== undefined) return { expr: m[1]!, sub: { index: Number(m[2]) } };
+  if (m[4] === '-') ctx.warnings.push(`host pattern "${term}": use [x:y] inclusive subscripts instead of [x-y] (Ansible warns the same and still reads it as [x:y])`);
+  return { expr: m[1]!, sub: { start: Number(m[3]), end: m[5] === '' ? -1 : Number(m[5]) } };
+}
+
+/** Ansible's _apply_subscript, quirks included (an end of 0 means "just the start"). */
+function applySubscript(hosts: string[], sub: Subscript | undefined, term: string): string[] {
+  if (hosts.length === 0 || sub === undefined) return hosts;
+  const at = (i: number): string => {
+    const h = hosts[i < 0 ? hosts.length + i : i];
+    if (h === undefined) throw new InputError(`no hosts matched the subscripted pattern "${term}" (it has ${hosts.length} host(s); Ansible refuses it too)`);
+    return h;
+  };
+  if ('index' in sub) return [at(sub.index)];
+  if (sub.end === 0) return [at(sub.start)];
+  const end = sub.end === -1 ? hosts.length - 1 : sub.end;
+  return hosts.slice(sub.start, end + 1);
+}
+
+function compileTerm(ctx: Ctx, expr: string): RegExp {
+  try {
+    return expr.startsWith('~') ? compilePythonRegex(expr.slice(1)) : globToRegExp(expr);
+  } catch (e) {
+    const why = e instanceof PyRegexError ? e.message : (e as Error).message;
+    const comma = expr.startsWith('~') && ctx.pattern.includes(',') ? ' (a comma always separates host patterns, even inside a regular expression)' : '';
+    throw new InputError(`invalid host pattern "${expr}" in "${ctx.pattern}": ${why}${comma}`);
+  }
 }
 
 function hostsOfGroup(ctx: Ctx, group: string): string[] {
-  return ctx.hostNames.filter((h) => ctx.inv.hosts.get(h)!.groups.includes(group));
-}
-
-function compile(term: string, pattern: string): RegExp {
-  if (term.startsWith('~')) {
-    try {
-      // Python's re.match: anchored at the start only.
-      return new RegExp(`^(?:${term.slice(1)})`);
-    } catch (e) {
-      throw new InputError(`invalid regular expression in host pattern "${pattern}": ${term}: ${(e as Error).message}`);
-    }
+  let hosts = ctx.groupHosts.get(group);
+  if (!hosts) {
+    hosts = groupHostOrder(ctx.inv, group);
+    ctx.groupHosts.set(group, hosts);
   }
-  return globToRegExp(term);
+  return hosts;
 }
 
-/** Ansible's _enumerate_matches: groups first; hosts when no group matched or the term is a glob/regex/has a dot. */
-function enumerate(ctx: Ctx, term: string, pattern: string): Set<string> {
-  const out = new Set<string>();
-  if (term === 'all' || term === '*') return new Set(ctx.hostNames);
-  const re = compile(term, pattern);
+/** Ansible's _enumerate_matches: every matching group's hosts, then matching hosts (duplicates kept, as Ansible keeps them before a subscript). */
+function enumerate(ctx: Ctx, expr: string): string[] {
+  const re = compileTerm(ctx, expr);
+  const results: string[] = [];
   const groups = [...ctx.inv.groups.keys()].filter((g) => re.test(g));
-  for (const g of groups) for (const h of hostsOfGroup(ctx, g)) out.add(h);
-  if (groups.length === 0 || term.startsWith('~') || /[.?*[]/.test(term)) {
-    for (const h of ctx.hostNames) if (re.test(h)) out.add(h);
+  for (const g of groups) results.push(...hostsOfGroup(ctx, g));
+  if (groups.length === 0 || expr.startsWith('~') || /[.?*[]/.test(expr)) {
+    for (const h of ctx.inv.hosts.keys()) if (re.test(h)) results.push(h);
   }
-  return out;
+  return results;
 }
 
-const SUBSCRIPT = /^(.+)\[(?:(-?\d+)|(\d+):(\d*))\]$/;
-
-function matchTerm(ctx: Ctx, term: string, pattern: string): Set<string> {
-  if (term.startsWith('@')) return matchFile(ctx, term.slice(1));
-  if (!term.startsWith('~')) {
-    // `group[0]`, `group[-1]`, `group[1:3]` (inclusive), `group[2:]`, when `group` matches
-    // something; otherwise the brackets are a glob character class (`node[12]`).
-    const sub = SUBSCRIPT.exec(term);
-    if (sub) {
-      const base = enumerate(ctx, sub[1]!, pattern);
-      if (base.size) {
-        const ordered = ctx.hostNames.filter((h) => base.has(h));
-        if (sub[2] !== undefined) {
-          let idx = Number(sub[2]);
-          if (idx < 0) idx += ordered.length;
-          const one = ordered[idx];
-          return new Set(one === undefined ? [] : [one]);
-        }
-        const start = Number(sub[3]);
-        const end = sub[4] === '' ? ordered.length - 1 : Number(sub[4]);
-        return new Set(ordered.slice(start, end + 1));
-      }
-    }
+/** Ansible's _match_one_pattern (the modifier already removed). */
+function matchTerm(ctx: Ctx, term: string, regular: boolean): string[] {
+  const { expr, sub } = splitSubscript(ctx, term);
+  const found = enumerate(ctx, expr);
+  if (found.length === 0 && LOCALHOST.has(expr) && regular) {
+    throw new InputError(
+      `host pattern "${term}": "${expr}" is not in the inventory; Ansible would run on the control machine through an implicit local connection, which kremedy never does (add the host to the inventory to reach it over SSH)`,
+    );
   }
-  return enumerate(ctx, term, pattern);
+  if (found.length === 0) {
+    const colon = ctx.pattern.includes(',') && expr.includes(':') ? ` (in a comma-separated pattern a colon does not separate: Ansible reads "${expr}" as one name)` : '';
+    const port = /^[^:]+:\d+$/.test(expr) ? ` (Ansible reads "${expr}" as one name, not host:port)` : '';
+    ctx.warnings.push(`could not match supplied host pattern, ignoring: ${term}${colon || port}`);
+  }
+  return applySubscript(found, sub, term);
 }
 
-function matchFile(ctx: Ctx, path: string): Set<string> {
-  const out = new Set<string>();
-  for (const name of readHostListFile(path)) {
-    if (ctx.inv.hosts.has(name)) out.add(name);
-    else ctx.warnings.push(`${path}: host "${name}" is not in the inventory; ignored`);
-  }
-  return out;
+/** Expands `@FILE` terms into the file's lines, each one pattern, as Ansible's --limit @FILE does. */
+function expandFiles(terms: string[]): string[] {
+  return terms.flatMap((t) => (t.startsWith('@') ? readHostListFile(t.slice(1)) : [t]));
 }
 
-/** Evaluates a pattern and reports the terms that matched nothing. Throws InputError for an empty or invalid pattern. */
+/** Evaluates a pattern and reports the terms that matched nothing. Throws InputError for an empty, invalid or refused pattern. */
 export function matchHosts(inv: Inventory, pattern: string): HostSelection {
-  const terms = splitPattern(pattern);
-  if (terms.length === 0) throw new InputError(`empty host pattern ${JSON.stringify(pattern)}`);
-  const ctx: Ctx = { inv, hostNames: [...inv.hosts.keys()], warnings: [] };
-  let selected = new Set<string>();
+  const terms = expandFiles(splitPattern(pattern));
+  if (terms.length === 0) {
+    // Ansible reads an empty pattern (``, `,`) as `all`; kremedy refuses it, as it refuses a
+    // run without --hosts, rather than select every host by accident.
+    throw new InputError(`empty host pattern ${JSON.stringify(pattern)} (Ansible would read it as "all"; write all if that is what you mean)`);
+  }
+  const ctx: Ctx = { inv, pattern, warnings: [], groupHosts: new Map() };
+  let selected: string[] = [];
   for (const t of orderTerms(terms)) {
     const modifier = t[0] === '!' || t[0] === '&' ? t[0] : '';
     const term = t.slice(modifier.length);
     if (term === '') throw new InputError(`invalid host pattern "${pattern}": "${t}" needs a name after it`);
-    // A regular term that names a host is that host (Ansible checks this before groups).
-    const that = !modifier && inv.hosts.has(term) ? new Set([term]) : matchTerm(ctx, term, pattern);
-    if (that.size === 0 && !term.startsWith('@')) {
-      ctx.warnings.push(`host pattern term "${t}" matches no host or group; ignored`);
+    if (!modifier && inv.hosts.has(term)) {
+      // A plain term that names a host is that host (Ansible checks this before anything else).
+      selected.push(term);
+      continue;
     }
-    if (modifier === '!') selected = new Set([...selected].filter((h) => !that.has(h)));
-    else if (modifier === '&') selected = new Set([...selected].filter((h) => that.has(h)));
-    else for (const h of that) selected.add(h);
+    const that = matchTerm(ctx, term, !modifier);
+    if (modifier === '!') {
+      const drop = new Set(that);
+      selected = selected.filter((h) => !drop.has(h));
+    } else if (modifier === '&') {
+      const keep = new Set(that);
+      selected = selected.filter((h) => keep.has(h));
+    } else {
+      const existing = new Set(selected);
+      selected.push(...that.filter((h) => !existing.has(h)));
+    }
   }
-  return { hosts: ctx.hostNames.filter((h) => selected.has(h)).map((h) => inv.hosts.get(h)!), warnings: ctx.warnings };
+  const hosts = [...new Set(selected)].map((h) => inv.hosts.get(h)!);
+  return { hosts, warnings: ctx.warnings };
 }
 
-/** The hosts a pattern selects, in inventory order; throws NoHostsMatchedError when there are none. */
-export function selectHosts(inv: Inventory, pattern: string): Host[] {
-  const { hosts } = matchHosts(inv, pattern);
+/**
+ * The hosts a pattern selects, in Ansible's order; throws NoHostsMatchedError when there are
+ * none. Warnings (terms that matched nothing, as Ansible's "Could not match supplied host
+ * pattern") go to `warn`.
+ */
+export function selectHosts(inv: Inventory, pattern: string, warn: (message: string) => void = () => {}): Host[] {
+  const { hosts, warnings } = matchHosts(inv, pattern);
+  for (const w of warnings) warn(w);
   if (hosts.length === 0) throw new NoHostsMatchedError(pattern, [...inv.hosts.keys()]);
   return hosts;
 }
 
-/** Reads a `--hosts @FILE` list: one host per line; `#` comments and blank lines are ignored. */
+/**
+ * Reads a `--hosts @FILE` list: one pattern per line (usually a host name, as in a retry
+ * file), as Ansible's `--limit @FILE` reads it. Blank lines and lines starting with `#` are
+ * skipped; a line with whitespace inside is refused, since Ansible would take the whole line
+ * (a trailing comment included) as one pattern that matches nothing, and so is one with a
+ * control character.
+ */
 export function readHostListFile(path: string): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new FileInputError(path, undefined, undefined, `cannot read host list: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory, not a file' : err.message;
+    throw new FileInputError(path, undefined, undefined, `cannot read host list: ${why}`);
   }
-  const names: string[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (line === '') return;
-    const why = hostNameProblem(line);
-    if (why) throw new FileInputError(path, i + 1, undefined, why);
-    names.push(line);
+  const lines: string[] = [];
+  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    if (/\s/u.test(line)) {
+      throw new FileInputError(path, i + 1, undefined, `${JSON.stringify(line)}: one host or pattern per line, without spaces or trailing comments (Ansible would read the whole line as one pattern)`);
+    }
+    // No inventory name holds a control character, and warnings would print the line raw.
+    if (/\p{Cc}/u.test(line)) throw new FileInputError(path, i + 1, undefined, `${JSON.stringify(line)}: control characters are not allowed in a host list`);
+    lines.push(line);
   });
-  return names;
+  return lines;
 }

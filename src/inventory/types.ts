@@ -6,19 +6,19 @@
 export interface Host {
   /** Inventory hostname (what patterns match and what logs show). */
   name: string;
-  /** `ansible_host` (or legacy `ansible_ssh_host`), else the inventory name. */
+  /** `ansible_ssh_host` or `ansible_host` (the legacy name wins when both are set, as in Ansible's ssh connection), else the inventory name. */
   address: string;
-  /** `ansible_port` (or `ansible_ssh_port`), else 22. */
+  /** `ansible_ssh_port` or `ansible_port` (legacy name first, as for the address), else 22. */
   port: number;
-  /** `ansible_user` (or `ansible_ssh_user`), else 'root'. */
+  /** `ansible_ssh_user` or `ansible_user` (legacy name first, as for the address), else 'root'. */
   user: string;
   /** `ansible_ssh_private_key_file` (or `ansible_private_key_file`): `~` expanded, relative paths resolved against the inventory file's directory. */
   privateKeyFile?: string;
-  /** `ansible_password` / `ansible_ssh_pass`. */
+  /** `ansible_ssh_password`, `ansible_ssh_pass` or `ansible_password`, in that precedence. */
   password?: string;
   /** `ansible_become`, bool-ish (true/yes/1/"True"/on), else false. */
   become: boolean;
-  /** `ansible_become_password` / `ansible_become_pass`. */
+  /** `ansible_sudo_pass`, `ansible_become_pass` or `ansible_become_password`, in that precedence (Ansible's sudo plugin). */
   becomePassword?: string;
   /** Every group the host is in, including ancestors, `all` and (when it has no other group) `ungrouped`; sorted. */
   groups: string[];
@@ -43,7 +43,7 @@ export interface Group {
 export interface Inventory {
   /** The inventory file as it was given. */
   file: string;
-  /** Every host, in inventory order (first appearance in the file). */
+  /** Every host, in inventory order (first appearance in the file; host patterns use each group's own order). */
   hosts: Map<string, Host>;
   /** Every group, always including `all` and `ungrouped`. */
   groups: Map<string, Group>;

@@ -62,9 +62,18 @@ export function kernelGate<P extends ParamValues>(opts: KernelGateOptions<P> = {
         return { refuse: `cannot tell which kernel runs here (uname -r printed ${JSON.stringify(kernel)}): refusing rather than guessing` };
       }
       const cni = cniSetting === 'auto' ? ctx.facts.cni.detected : cniSetting;
+      // Unknown CNI (none found, e.g. reset-node just removed it, or both found): the gate runs
+      // before a redeploy whose CNI it cannot see, so the CNI-specific rules apply too. A refused
+      // kernel is exactly the host it exists to stop; -e cni=... says which CNI is coming.
+      const unknown = cni === 'none' || cni === 'ambiguous';
       for (const r of refused) {
-        if (r.cni && r.cni !== cni) continue;
+        if (r.cni && r.cni !== cni && !unknown) continue;
         if (kernelMatches(kernel, r.pattern)) {
+          if (r.cni && unknown) {
+            return {
+              refuse: `kernel ${kernel} is refused: the CNI is unknown here (${cni === 'none' ? 'none detected' : `both flannel and kube-router state found`}: ${ctx.facts.cni.evidence}) and ${r.cni} ${r.reason.replace(/^\S+ /, '')}; fix: ${r.fix}, or pass -e cni=${r.cni === 'kube-router' ? 'flannel' : 'kube-router'} if the node will run that instead`,
+            };
+          }
           return { refuse: `kernel ${kernel} is refused${r.cni ? ` for ${r.cni}` : ''}: ${r.reason}; fix: ${r.fix}` };
         }
       }
@@ -73,7 +82,7 @@ export function kernelGate<P extends ParamValues>(opts: KernelGateOptions<P> = {
           refuse: `kernel ${kernel} is older than the required minimum ${opts.min} (RPM version order); fix: upgrade to ${opts.min} or later (yum update kernel / apt-get install a newer linux-image) and reboot`,
         };
       }
-      const skipped = refused.filter((r) => r.cni && r.cni !== cni);
+      const skipped = refused.filter((r) => r.cni && r.cni !== cni && !unknown);
       const why =
         skipped.length && cniSetting === 'auto'
           ? ` (CNI ${cni}${cni === 'none' || cni === 'ambiguous' ? ' detected' : ''}: ${skipped.map((r) => `${r.cni}-only rule for ${r.pattern}`).join(', ')} not applied)`

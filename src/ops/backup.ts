@@ -2,13 +2,18 @@ import path from 'node:path';
 import type { IptablesTable } from '../dsl/types.js';
 import { quote } from '../shell/quote.js';
 import type { IptablesTableState } from './iptables.js';
-import { saveText } from './iptables-restore.js';
+import { saveText, type IptablesFamily } from './iptables-restore.js';
 import type { DecideContext } from './types.js';
 
 // Every destructive step keeps what it destroys under the run's backup directory and records
 // it in MANIFEST, one tab-separated line per item, so `kremedy undo` knows what to put back
 // without guessing from the directory layout:
 //   iptables <table> <file>     the table as iptables-save -t <table> prints it, before the run's first change to it
+//   ip6tables <table> <file>    the same for ip6tables
+//   ipset <file>                `ipset save` of the sets a step destroyed
+//   ipvs <file>                 `ipvsadm -Sn` before `ipvsadm -C`
+//   routes <proto> <file>       `ip route show proto <proto>` before they were flushed
+//   unit <unit> <enabled> <active>   a systemd unit's state before it was stopped and disabled
 //   link <name> <file>          `ip -d -j addr show` (kind, settings, addresses) before deletion;
 //                               of that link, or of every link (the entry whose ifname is <name>)
 //   moved <abs path>            the path itself now lives at files/<abs path>
@@ -31,14 +36,28 @@ function record(ctx: Pick<DecideContext, 'backupDir'>, ...fields: string[]): str
 }
 
 /**
- * Once per table per run: the first save is the state before the run touched that table. It is
- * written from the probed state (the plan was decided from it, and `apply` re-probes and
- * refuses a drifted host first), so the host runs no second iptables-save; `printf` is a builtin.
+ * Once per table and family per run: the first save is the state before the run touched that
+ * table. It is written from the probed state (the plan was decided from it, and `apply`
+ * re-probes and refuses a drifted host first), so the host runs no second iptables-save;
+ * `printf` is a builtin.
  */
-export function backupIptables(table: IptablesTable, state: Pick<IptablesTableState, 'chains' | 'rules'>, ctx: DecideContext): string[] {
-  const file = `iptables-${table}.rules`;
+export function backupIptables(table: IptablesTable, state: Pick<IptablesTableState, 'chains' | 'rules'>, ctx: DecideContext, bin: IptablesFamily = 'iptables'): string[] {
+  const file = `${bin}-${table}.rules`;
   const q = quote(`${ctx.backupDir}/${file}`);
-  return [prepare(ctx), `[ -e ${q} ] || { printf '%s' ${quote(saveText(table, state))} > ${q} && ${record(ctx, 'iptables', table, file)}; }`];
+  return [prepare(ctx), `[ -e ${q} ] || { printf '%s' ${quote(saveText(table, state))} > ${q} && ${record(ctx, bin, table, file)}; }`];
+}
+
+/** Whatever `command` prints, kept as the step's own file and recorded as `kind` (undo reads it). */
+export function backupOutput(ctx: DecideContext, name: string, command: string, ...manifest: string[]): string[] {
+  const file = `${ctx.stepId}-${name}`;
+  const q = quote(`${ctx.backupDir}/${file}`);
+  const [kind = name, ...rest] = manifest;
+  return [prepare(ctx), `${command} > ${q}`, record(ctx, kind, ...rest, file)];
+}
+
+/** A line in MANIFEST without a file (a unit's previous state). */
+export function backupRecord(ctx: DecideContext, ...fields: string[]): string[] {
+  return [prepare(ctx), record(ctx, ...fields)];
 }
 
 const linkFile = (name: string, stepId: string) => `${stepId}-link-${name}.json`;

@@ -1,7 +1,7 @@
-import type { IptablesTable } from '../dsl/types.js';
+import type { IpFamily, IptablesTable } from '../dsl/types.js';
 import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
 import { backupIptables } from './backup.js';
-import { restoreCommands, type IptablesRestore } from './iptables-restore.js';
+import { restoreCommands, type IptablesFamily, type IptablesRestore } from './iptables-restore.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 
 export interface IptablesChain {
@@ -26,6 +26,16 @@ export const IPTABLES_SAVE_PROBE: ProbeRequest = {
   id: 'iptables-save',
   script: `command -v iptables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; iptables-save`,
 };
+
+/** The same for ip6tables (tasks with `family: 'ipv6'`, reset-node's `-e ipv6=true`). */
+export const IP6TABLES_SAVE_PROBE: ProbeRequest = {
+  id: 'ip6tables-save',
+  script: `command -v ip6tables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; ip6tables-save`,
+};
+
+export const saveProbeFor = (family: IpFamily = 'ipv4'): ProbeRequest => (family === 'ipv6' ? IP6TABLES_SAVE_PROBE : IPTABLES_SAVE_PROBE);
+/** The command an iptables task runs: `iptables` or `ip6tables`. */
+export const iptablesBin = (family: IpFamily = 'ipv4'): IptablesFamily => (family === 'ipv6' ? 'ip6tables' : 'iptables');
 
 /** The lines of one table's section (`*nat` … `COMMIT`); empty when the table is not in use. */
 export function tableSection(text: string, table: IptablesTable): string {
@@ -57,20 +67,22 @@ export function parseIptablesSave(text: string): Omit<IptablesTableState, 'avail
   return { chains, rules };
 }
 
-export function readIptablesState(table: IptablesTable, results: ReadonlyMap<string, ProbeResult>): IptablesTableState {
-  const r = probeResult(results, IPTABLES_SAVE_PROBE.id);
+export function readIptablesState(table: IptablesTable, results: ReadonlyMap<string, ProbeResult>, family: IpFamily = 'ipv4'): IptablesTableState {
+  const probe = saveProbeFor(family);
+  const r = probeResult(results, probe.id);
   if (r.stdout.trim() === NO_IPTABLES) return { available: false, chains: [], rules: [] };
-  if (r.rc !== 0) throw new ProbeError(`iptables-save failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.rc !== 0) throw new ProbeError(`${probe.id} failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
   // A table absent from the output was never created (nft) or loaded (legacy): nothing in it.
   return { available: true, ...parseIptablesSave(tableSection(r.stdout, table)) };
 }
 
 
 export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
-  probes: (spec) => [IPTABLES_SAVE_PROBE],
-  state: (spec, results) => readIptablesState(spec.table, results),
+  probes: (spec) => [saveProbeFor(spec.family)],
+  state: (spec, results) => readIptablesState(spec.table, results, spec.family),
   decide(spec, state, ctx) {
-    if (!state.available) return { status: 'ok', message: 'iptables is not installed: no rules to flush' };
+    const bin = iptablesBin(spec.family);
+    if (!state.available) return { status: 'ok', message: `${bin} is not installed: no rules to flush` };
     const userChains = state.chains.filter((c) => c.policy === null);
     if (state.rules.length === 0 && userChains.length === 0) {
       return { status: 'ok', message: `${spec.table}: no rules and no user chains` };
@@ -80,12 +92,12 @@ export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
       ...userChains.map((c) => `- :${c.name} (user chain)`),
     ].join('\n');
     // -F then -X in one commit: rules go first, so no user chain is still referenced.
-    const restore: IptablesRestore = { family: 'iptables', table: spec.table, lines: ['-F', '-X'] };
+    const restore: IptablesRestore = { family: bin, table: spec.table, lines: ['-F', '-X'] };
     return {
       status: 'change',
       summary: `${spec.table}: flush ${state.rules.length} rule(s), delete ${userChains.length} user chain(s)`,
       diff,
-      backup: backupIptables(spec.table, state, ctx),
+      backup: backupIptables(spec.table, state, ctx, bin),
       commands: restoreCommands([restore]),
       restore,
     };
@@ -93,10 +105,11 @@ export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
 };
 
 export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = {
-  probes: (spec) => [IPTABLES_SAVE_PROBE],
-  state: (spec, results) => readIptablesState(spec.table, results),
+  probes: (spec) => [saveProbeFor(spec.family)],
+  state: (spec, results) => readIptablesState(spec.table, results, spec.family),
   decide(spec, state, ctx) {
-    if (!state.available) return { status: 'ok', message: 'iptables is not installed: no policies to set' };
+    const bin = iptablesBin(spec.family);
+    if (!state.available) return { status: 'ok', message: `${bin} is not installed: no policies to set` };
     const wrong = spec.chains
       .map((name) => state.chains.find((c) => c.name === name))
       .filter((c): c is IptablesChain => c !== undefined && c.policy !== null && c.policy !== spec.policy);
@@ -109,12 +122,12 @@ export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = 
           : `${spec.table}: table not in use (kernel default policy ACCEPT)`,
       };
     }
-    const restore: IptablesRestore = { family: 'iptables', table: spec.table, lines: wrong.map((c) => `-P ${c.name} ${spec.policy}`) };
+    const restore: IptablesRestore = { family: bin, table: spec.table, lines: wrong.map((c) => `-P ${c.name} ${spec.policy}`) };
     return {
       status: 'change',
       summary: `${spec.table}: set policy ${spec.policy} on ${wrong.map((c) => c.name).join(', ')}`,
       diff: wrong.map((c) => `- :${c.name} ${c.policy}\n+ :${c.name} ${spec.policy}`).join('\n'),
-      backup: backupIptables(spec.table, state, ctx),
+      backup: backupIptables(spec.table, state, ctx, bin),
       commands: restoreCommands([restore]),
       restore,
     };

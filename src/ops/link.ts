@@ -80,6 +80,8 @@ export const linkAbsent: Operation<'link-absent', LinkState> = {
 // The words of `ip -d link show` worth reviewing; the full record goes to the backup.
 const KIND_WORDS: Record<string, string[]> = {
   vxlan: ['id', 'local', 'dev', 'dstport', 'group', 'remote'],
+  ipip: ['remote', 'local', 'dev'],
+  tun: ['type'],
   bridge: [],
   veth: [],
   dummy: [],
@@ -105,3 +107,32 @@ export function summariseLink(name: string, details: string): string[] {
   });
   return [`link ${name}: ${kind ?? 'unknown kind'}${attrs.length ? ` (${attrs.join(', ')})` : ''}, mtu ${mtu ?? '?'}, ${flags.includes('UP') ? 'up' : 'down'}`, ...addrs];
 }
+
+/** A glob of link names (`tun-*`) as a regular expression; the builder allows only [A-Za-z0-9_.-*?]. */
+export function linkGlobRegex(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+/**
+ * Every link whose name matches a glob (kube-router's IPIP tunnels `tun-*`), each backed up
+ * like a single link-absent, then brought down and deleted.
+ */
+export const linkGlobAbsent: Operation<'link-glob-absent', { links: Array<{ name: string; details: string }> }> = {
+  probes: () => [LINKS_PROBE],
+  state(spec, results) {
+    const out = probeResult(results, LINKS_PROBE.id).stdout;
+    if (out.trim() === NO_IP) throw new ProbeError('iproute2 (`ip`) is not installed: cannot see network links');
+    const re = linkGlobRegex(spec.glob);
+    return { links: linkNames(out).filter((n) => re.test(n)).map((name) => ({ name, details: linkFromListing(out, name) ?? '' })) };
+  },
+  decide(spec, state, ctx) {
+    if (state.links.length === 0) return { status: 'ok', message: `no link matches ${spec.glob}` };
+    return {
+      status: 'change',
+      summary: `delete ${state.links.length} link(s) matching ${spec.glob}: ${state.links.map((l) => l.name).join(', ')}`,
+      diff: state.links.flatMap((l) => summariseLink(l.name, l.details)).map((l) => `- ${l}`).join('\n'),
+      backup: [...new Set(state.links.flatMap((l) => backupLink(l.name, ctx)))],
+      commands: state.links.flatMap((l) => [`ip link set dev ${quote(l.name)} down`, `ip link delete dev ${quote(l.name)}`]),
+    };
+  },
+};

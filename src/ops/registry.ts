@@ -1,7 +1,7 @@
 import type { SpecOf, TaskKind } from '../dsl/types.js';
 import { gate, note } from './gate.js';
 import { iptablesFlush, iptablesPolicy } from './iptables.js';
-import { linkAbsent } from './link.js';
+import { linkAbsent, linkGlobAbsent } from './link.js';
 import { globAbsent, pathAbsent } from './path.js';
 import { filePresent } from './file.js';
 import { hostsBlock } from './hosts-block.js';
@@ -10,13 +10,20 @@ import { packagePresent } from './package.js';
 import { service } from './service.js';
 import { sysfsValue } from './sysfs.js';
 import type { Operation } from './types.js';
+import { scoped } from './kube-scope.js';
+import { kubeStopped } from './kube-stopped.js';
+import { routesAbsent } from './routes.js';
+import { ipsetsAbsent } from './ipset.js';
+import { ipvsCleared } from './ipvs.js';
+import { dockerChains, exceptDocker } from './docker-chains.js';
 
 type Registry = { [K in TaskKind]: Operation<K, any> };
 
 /** One operation per task kind; the mapped type makes a missing kind a compile error. */
 export const OPERATIONS: Registry = {
-  'iptables-flush': iptablesFlush,
-  'iptables-policy': iptablesPolicy,
+  // scoped(): with `scope: 'kube'` these leave a host without Kubernetes/CNI state alone.
+  'iptables-flush': scoped(exceptDocker(iptablesFlush), 'flushing the table'),
+  'iptables-policy': scoped(iptablesPolicy, 'changing the policies'),
   'link-absent': linkAbsent,
   'path-absent': pathAbsent,
   'glob-absent': globAbsent,
@@ -28,6 +35,12 @@ export const OPERATIONS: Registry = {
   service,
   'hosts-block': hostsBlock,
   'sysfs-value': sysfsValue,
+  'kube-stopped': kubeStopped,
+  'link-glob-absent': linkGlobAbsent,
+  'routes-absent': routesAbsent,
+  'ipsets-absent': ipsetsAbsent,
+  'ipvs-cleared': scoped(ipvsCleared, 'clearing IPVS (a keepalived load balancer uses it too)'),
+  'docker-chains': dockerChains,
 };
 
 export function operationFor<K extends TaskKind>(kind: K): Operation<K, unknown> {

@@ -13,6 +13,11 @@ export interface ServiceState {
 // States in which the unit starts at boot (or cannot be enabled and needs no enabling).
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated']);
 
+// A journal line that gives a reason, in the words daemons use: any daemon's, not one kernel's
+// or one program's wording (iscsid says "can not create NETLINK_ISCSI socket" on one machine and
+// "semop down failed 22" on another). An extended regex for grep -iE, inside single quotes.
+const COMPLAINT = "can ?not|can.t|unable|error|fail|fatal|denied|not permitted|not supported|not available|no such|no space|invalid|refused|timed? ?out|read-only|out of memory";
+
 /**
  * Run `systemctl enable [--now]`, bounded so a unit that hangs in "activating" cannot hold the
  * host; when the unit does not end up active, print its journal and finish with one line that
@@ -42,7 +47,7 @@ export function enableCommands(unit: string, start: boolean): string[] {
     // Also by syslog identifier: a daemon that dies at once often logs before journald has tied
     // its process to the unit, and those lines are missing from \`journalctl -u\`.
     `      kr_log=$( { timeout 30 journalctl -u ${u} --since "$kr_since" -n 50 --no-pager -o short; timeout 30 journalctl -t ${ident} --since "$kr_since" -n 50 --no-pager -o short; } 2>/dev/null | grep -v ' systemd\\[1\\]: ' | sed 's/^[^]]*\\]: //' || true)`,
-    `      kr_why=$(printf '%s\\n' "$kr_log" | grep -iE 'can ?not|error|fail|denied|not supported|no such|invalid|refused' | tail -n 1)`,
+    `      kr_why=$(printf '%s\\n' "$kr_log" | grep -iE '${COMPLAINT}' | tail -n 1)`,
     `      if [ -n "$kr_why" ] || [ "$kr_try" -ge 3 ]; then break; fi`,
     `      kr_try=$((kr_try + 1)); sleep 1`,
     `    done`,
@@ -52,7 +57,10 @@ export function enableCommands(unit: string, start: boolean): string[] {
     `  done`,
     // Nothing from this attempt (journald may drop or lag a crashing daemon's last words): the
     // most recent complaint the daemon logged before, with its time, so it is not taken for new.
-    `  [ -n "$kr_why" ] || kr_why=$( { timeout 30 journalctl -u ${u} -n 200 --no-pager -o short; timeout 30 journalctl -t ${ident} -n 200 --no-pager -o short; } 2>/dev/null | grep -v ' systemd\\[1\\]: ' | grep -iE 'can ?not|error|fail|denied|not supported|no such|invalid|refused' | tail -n 1 | sed 's/^\\(.\\{15\\}\\)[^]]*\\]: /last logged at \\1: /' || true)`,
+    `  [ -n "$kr_why" ] || kr_why=$( { timeout 30 journalctl -u ${u} -n 200 --no-pager -o short; timeout 30 journalctl -t ${ident} -n 200 --no-pager -o short; } 2>/dev/null | grep -v ' systemd\\[1\\]: ' | grep -iE '${COMPLAINT}' | tail -n 1 | sed 's/^\\(.\\{15\\}\\)[^]]*\\]: /last logged at \\1: /' || true)`,
+    // Still nothing that reads like a reason: whatever the daemon said last in this attempt, quoted
+    // as such, beats systemd's generic verdict; the operator judges it.
+    `  [ -n "$kr_why" ] || kr_why=$(printf '%s\\n' "$kr_log" | grep -v '^[[:space:]]*$' | tail -n 1 | sed 's/^/no line reads like a reason; its last words: /')`,
     `  [ -n "$kr_why" ] || kr_why="the daemon left no reason in the journal ($kr_attempt attempts); systemd says: $(timeout 30 systemctl status ${u} --no-pager -n 20 2>/dev/null | grep -v '^$' | tail -n 1 || true)"`,
     `  kr_result=$(systemctl show -p Result ${u} 2>/dev/null | cut -d= -f2)`,
     `  echo "${unit} did not start (result: \${kr_result:-unknown}, state: $(systemctl is-active ${u} 2>/dev/null)): \${kr_why:-no journal entries}"`,

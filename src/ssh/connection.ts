@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { Host } from '../inventory/types.js';
 import { quote } from '../shell/quote.js';
@@ -28,6 +29,8 @@ export interface ConnectOptions {
   agent?: string;
   hostKeys: HostKeyPolicy;
   connectTimeoutMs: number;
+  /** A stream to speak SSH over instead of a TCP connection: a channel forwarded by a jump host. */
+  sock?: Duplex;
 }
 
 export interface ExecOptions {
@@ -87,7 +90,16 @@ export class HostConnection {
     });
   }
 
-  static open(opts: ConnectOptions): Promise<HostConnection> {
+  static async open(opts: ConnectOptions): Promise<HostConnection> {
+    return new HostConnection(await HostConnection.openClient(opts), opts.host);
+  }
+
+  /**
+   * An authenticated ssh2 client whose host key passed the known_hosts check; for a target
+   * host and for a jump host alike. The key is looked up under the host's own address and
+   * port even when the connection runs through a jump host, as OpenSSH does.
+   */
+  static openClient(opts: ConnectOptions): Promise<Client> {
     const { host } = opts;
     return new Promise((resolve, reject) => {
       const client = new Client();
@@ -110,6 +122,7 @@ export class HostConnection {
         ...(opts.privateKey ? { privateKey: opts.privateKey } : {}),
         ...(opts.agent ? { agent: opts.agent } : {}),
         ...(host.password ? { password: host.password } : {}),
+        ...(opts.sock ? { sock: opts.sock } : {}),
         // Ask for the key types we already know for this host first, as OpenSSH does; otherwise a
         // host known only by its RSA key would look "changed" when it offers ed25519.
         algorithms: { serverHostKey: hostKeyAlgorithmsFor(opts.hostKeys.knownHosts, host.address, host.port) as never },
@@ -151,7 +164,10 @@ export class HostConnection {
       let stage = 'no TCP connection';
       client.on('connect', () => (stage = 'TCP connected, sshd did not finish the key exchange'));
       client.on('handshake', () => (stage = 'key exchange done, authentication did not finish'));
-      client.on('ready', () => settle(() => resolve(new HostConnection(client, host))));
+      client.on('ready', () => settle(() => resolve(client)));
+      // A stream we were given (a jump host's channel) lives and dies with this connection:
+      // ssh2 only ends it, and the jump host counts it as open until it is closed.
+      if (opts.sock) client.once('close', () => opts.sock!.destroy());
       client.on('error', (err: Error & { level?: string; code?: string }) => {
         settle(() => {
           client.destroy();

@@ -3,15 +3,21 @@ import { quote } from '../shell/quote.js';
 import { MANIFEST } from '../ops/backup.js';
 
 export type ManifestEntry =
-  | { kind: 'iptables'; table: string; file: string }
+  | { kind: 'iptables' | 'ip6tables'; table: string; file: string }
+  | { kind: 'ipset' | 'ipvs'; file: string }
+  | { kind: 'routes'; proto: string; file: string }
+  | { kind: 'unit'; unit: string; enabled: string; active: string }
   | { kind: 'link'; name: string; file: string }
   | { kind: 'moved' | 'copied'; path: string };
 
 export function parseManifest(text: string): ManifestEntry[] {
   const out: ManifestEntry[] = [];
   for (const line of text.split('\n')) {
-    const [kind, a, b] = line.split('\t');
-    if (kind === 'iptables' && a && b) out.push({ kind, table: a, file: b });
+    const [kind, a, b, c] = line.split('\t');
+    if ((kind === 'iptables' || kind === 'ip6tables') && a && b) out.push({ kind, table: a, file: b });
+    else if ((kind === 'ipset' || kind === 'ipvs') && a) out.push({ kind, file: a });
+    else if (kind === 'routes' && a && b) out.push({ kind, proto: a, file: b });
+    else if (kind === 'unit' && a && b && c) out.push({ kind, unit: a, enabled: b, active: c });
     else if (kind === 'link' && a && b) out.push({ kind, name: a, file: b });
     else if ((kind === 'moved' || kind === 'copied') && a?.startsWith('/')) out.push({ kind, path: a });
   }
@@ -26,6 +32,8 @@ export interface RestoreStep {
 export const ALREADY = '#KR:ALREADY';
 
 const TABLE = /^(filter|nat|mangle|raw)$/;
+const FILE = /^[A-Za-z0-9_.-]{1,100}$/;
+const UNIT = /^[A-Za-z0-9:_.@-]{1,200}\.service$/;
 const NAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 
 /** One entry of `ip -d -j addr show`: link details with its addresses. */
@@ -47,6 +55,15 @@ export function linkCreateArgs(name: string, link: LinkJson): string | undefined
     case 'bridge':
     case 'dummy':
       return `ip link add ${q} type ${kind}`;
+    case 'tun':
+      return `ip tuntap add ${q} mode ${data['type'] === 'tap' ? 'tap' : 'tun'}`;
+    case 'ipip': {
+      const parts = [`ip link add ${q} type ipip`];
+      if (typeof data['remote'] === 'string') parts.push(`remote ${quote(data['remote'])}`);
+      if (typeof data['local'] === 'string') parts.push(`local ${quote(data['local'])}`);
+      if (typeof data['link'] === 'string') parts.push(`dev ${quote(data['link'])}`);
+      return parts.join(' ');
+    }
     case 'vxlan': {
       const parts = [`ip link add ${q} type vxlan id ${Number(data['id'])}`];
       if (typeof data['local'] === 'string') parts.push(`local ${quote(data['local'])}`);
@@ -70,16 +87,44 @@ export function restoreSteps(dir: string, manifest: ManifestEntry[], files: Read
   const cannot: string[] = [];
   const seenTables = new Set<string>();
   for (const e of manifest) {
-    if (e.kind !== 'iptables' || seenTables.has(e.table) || !TABLE.test(e.table)) continue;
-    seenTables.add(e.table);
+    if ((e.kind !== 'iptables' && e.kind !== 'ip6tables') || seenTables.has(`${e.kind} ${e.table}`) || !TABLE.test(e.table)) continue;
+    seenTables.add(`${e.kind} ${e.table}`);
     const f = quote(`${dir}/${e.file}`);
     steps.push({
-      title: `restore iptables ${e.table} from ${e.file}`,
+      title: `restore ${e.kind} ${e.table} from ${e.file}`,
       commands: [
-        `if [ "$(iptables-save -t ${e.table} | grep -v '^#' | sed 's/ \\[[0-9]*:[0-9]*\\]$//')" = "$(grep -v '^#' ${f} | sed 's/ \\[[0-9]*:[0-9]*\\]$//')" ]; then echo '${ALREADY}'; exit 0; fi`,
-        `iptables-restore < ${f}`,
+        `if [ "$(${e.kind}-save -t ${e.table} | grep -v '^#' | sed 's/ \\[[0-9]*:[0-9]*\\]$//')" = "$(grep -v '^#' ${f} | sed 's/ \\[[0-9]*:[0-9]*\\]$//')" ]; then echo '${ALREADY}'; exit 0; fi`,
+        `${e.kind}-restore < ${f}`,
       ],
     });
+  }
+  // ipsets before anything references them again is not needed (restore recreates the rules
+  // that reference sets only after this): sets first, so that the iptables restore below finds them.
+  for (const e of manifest) {
+    if (e.kind !== 'ipset' || !FILE.test(e.file)) continue;
+    const f = quote(`${dir}/${e.file}`);
+    steps.unshift({
+      title: `restore ipsets from ${e.file}`,
+      commands: [
+        `kr_missing=$(sed -n 's/^create \\([^ ]*\\) .*/\\1/p' ${f} | while read -r s; do ipset list -n "$s" >/dev/null 2>&1 || echo "$s"; done)`,
+        `if [ -z "$kr_missing" ]; then echo '${ALREADY}'; exit 0; fi`,
+        `ipset restore -exist < ${f}`,
+      ],
+    });
+  }
+  for (const e of manifest) {
+    if (e.kind === 'ipvs' && FILE.test(e.file)) {
+      const f = quote(`${dir}/${e.file}`);
+      steps.push({
+        title: `restore IPVS virtual servers from ${e.file}`,
+        commands: [
+          `kr_now=$(ipvsadm -Sn)`,
+          `if [ "$kr_now" = "$(cat ${f})" ]; then echo '${ALREADY}'; exit 0; fi`,
+          `if [ -n "$kr_now" ]; then echo "the IPVS table is not empty and differs from the backup: not overwritten" >&2; exit 3; fi`,
+          `ipvsadm -R < ${f}`,
+        ],
+      });
+    }
   }
   for (const e of [...manifest].reverse()) {
     if (e.kind === 'link') {
@@ -122,6 +167,32 @@ export function restoreSteps(dir: string, manifest: ManifestEntry[], files: Read
             : [`if cmp -s ${src} ${dst}; then echo '${ALREADY}'; exit 0; fi`, `cp -p ${src} ${dst}.kremedy-undo`, `mv -f ${dst}.kremedy-undo ${dst}`],
       });
     }
+  }
+  // Routes need their links (tun-*) back first; units last: kubelet starts once the network is back.
+  for (const e of manifest) {
+    if (e.kind !== 'routes' || !FILE.test(e.file) || !/^[a-z][a-z0-9_-]{0,31}$/.test(e.proto)) continue;
+    const f = quote(`${dir}/${e.file}`);
+    steps.push({
+      title: `restore proto ${e.proto} routes from ${e.file}`,
+      commands: [
+        `if [ "$(ip -4 route show proto ${e.proto})" = "$(cat ${f})" ]; then echo '${ALREADY}'; exit 0; fi`,
+        `while IFS= read -r r; do [ -n "$r" ] && ip -4 route replace $r proto ${e.proto}; done < ${f}`,
+      ],
+    });
+  }
+  for (const e of manifest) {
+    if (e.kind !== 'unit' || !UNIT.test(e.unit)) continue;
+    const u = quote(e.unit);
+    const enable = e.enabled === 'enabled' || e.enabled === 'enabled-runtime';
+    const start = ['active', 'activating', 'reloading'].includes(e.active);
+    steps.push({
+      title: `${[enable ? 'enable' : '', start ? 'start' : ''].filter(Boolean).join(' and ') || 'check'} ${e.unit} (as before the run)`,
+      commands: [
+        `if { ${enable ? `systemctl is-enabled --quiet ${u}` : 'true'}; } && { ${start ? `systemctl is-active --quiet ${u}` : 'true'}; }; then echo '${ALREADY}'; exit 0; fi`,
+        ...(enable ? [`systemctl enable ${u}`] : []),
+        ...(start ? [`timeout 90 systemctl start ${u}`] : []),
+      ],
+    });
   }
   return { steps, cannot };
 }

@@ -35,8 +35,32 @@ const cases: Case[] = [
     output: { 'doctor:iptables': 'error iptables-save v1.8.9 (legacy): Permission denied (you must be root)' },
     expect: [
       { id: 'DOCKER-ISOLATION', severity: 'info', title: /not checked.*Permission denied/ },
+      { id: 'HOST-PROHIBITED', severity: 'info', title: /not checked/ },
       { id: 'IPTABLES-SIZE', severity: 'info', title: /not checked/ },
     ],
+  },
+  {
+    name: 'CentOS stock REJECT in FORWARD (field note 1: "Destination Host Prohibited"): critical, with the exact delete',
+    output: { 'doctor:iptables': 'filter -A INPUT -j REJECT --reject-with icmp-host-prohibited\nfilter -A FORWARD -j REJECT --reject-with icmp-host-prohibited\ncount 8' },
+    expect: [{ id: 'HOST-PROHIBITED', severity: 'critical', title: /Destination Host Prohibited/, evidence: [/^filter: -A INPUT -j REJECT/, /^filter: -A FORWARD/], fix: 'none: manual (iptables -t filter -D INPUT -j REJECT --reject-with icmp-host-prohibited; iptables -t filter -D FORWARD -j REJECT --reject-with icmp-host-prohibited; then keep it from coming back at boot (see BOOT-FIREWALL))' }],
+  },
+  {
+    name: 'host-prohibited REJECT in INPUT only: warning',
+    output: { 'doctor:iptables': 'filter -A INPUT -j REJECT --reject-with icmp-host-prohibited\ncount 3' },
+    expect: [{ id: 'HOST-PROHIBITED', severity: 'warning' }],
+  },
+  {
+    name: 'iptables.service enabled with REJECT lines in /etc/sysconfig/iptables, and firewalld enabled',
+    output: { 'doctor:boot-firewall': 'unit firewalld enabled\nunit iptables enabled\nunit ip6tables \nreject /etc/sysconfig/iptables:9:-A INPUT -j REJECT --reject-with icmp-host-prohibited' },
+    expect: [
+      { id: 'BOOT-FIREWALL', severity: 'warning', title: /firewalld is enabled/ },
+      { id: 'BOOT-FIREWALL', severity: 'warning' },
+    ],
+  },
+  {
+    name: 'iptables.service enabled but no REJECT saved; REJECT saved but the service disabled: nothing',
+    output: { 'doctor:boot-firewall': 'unit firewalld disabled\nunit iptables enabled\nunit ip6tables disabled\nreject /etc/sysconfig/ip6tables:3:-A INPUT -j REJECT' },
+    expect: [],
   },
   { name: '5000 rules is still fine', output: { 'doctor:iptables': 'count 5000' }, expect: [] },
   { name: '5001 rules: warning', output: { 'doctor:iptables': 'count 5001' }, expect: [{ id: 'IPTABLES-SIZE', severity: 'warning', evidence: [/5001 "-A" rules/] }] },
@@ -44,17 +68,31 @@ const cases: Case[] = [
   {
     name: 'kube-router config plus flannel links and /run/flannel',
     output: { 'fact:cni': KR_CNI, 'fact:links': 'lo\neth0\nkube-bridge\nflannel.1\ncni0', 'doctor:cni-dirs': '/run/flannel' },
-    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=flannel', evidence: [/configured: kube-router/, /leftover: flannel \(link flannel.1, link cni0, directory \/run\/flannel\)/] }],
+    // Never reset-node beside a configured CNI: only the leftovers' own removal.
+    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: "none: manual (remove only flannel's leftovers, keeping /etc/cni/net.d/10-kuberouter.conflist: ip link delete flannel.1; ip link delete cni0; rm -r /run/flannel)", evidence: [/configured: kube-router/, /leftover: flannel \(link flannel.1, link cni0, directory \/run\/flannel\)/] }],
   },
   {
     name: 'flannel is loaded first; the kube-router config after it is the leftover',
     output: { 'fact:cni': FLANNEL_CNI + KR_CNI, 'fact:links': 'lo\neth0\nflannel.1\ncni0' },
-    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=kube-router', title: /loads \/etc\/cni\/net.d\/10-flannel.conflist/ }],
+    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: "none: manual (remove only kube-router's leftovers, keeping /etc/cni/net.d/10-flannel.conflist: rm /etc/cni/net.d/10-kuberouter.conflist)", title: /loads \/etc\/cni\/net.d\/10-flannel.conflist/ }],
   },
   {
     name: 'leftover links with no CNI configured',
     output: { 'fact:links': 'lo\neth0\nkube-bridge' },
     expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=kube-router', title: /no CNI configured/ }],
+  },
+  {
+    name: "kube-router leftovers beside calico's config: never a reset that would empty /etc/cni/net.d",
+    output: { 'fact:cni': 'file\t/etc/cni/net.d/10-calico.conflist\t"type": "calico" \n', 'fact:links': 'lo\neth0\nkube-bridge' },
+    expect: [{ id: 'CNI-LEFTOVERS', severity: 'warning', title: /configured for calico \(kubelet loads \/etc\/cni\/net.d\/10-calico.conflist\)/, fix: "none: manual (remove only kube-router's leftovers, keeping /etc/cni/net.d/10-calico.conflist: ip link delete kube-bridge)" }],
+  },
+  {
+    name: 'leftovers of both CNIs with none configured: reset-node -e cni=all',
+    output: { 'fact:links': 'lo\neth0\nkube-bridge\nflannel.1' },
+    expect: [
+      { id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=all', title: /leftovers on a host with no CNI configured/ },
+      { id: 'CNI-LEFTOVERS', severity: 'warning', fix: 'reset-node -e cni=all' },
+    ],
   },
   { name: 'a consistent flannel node', output: { 'fact:cni': FLANNEL_CNI, 'fact:links': 'lo\neth0\nflannel.1\ncni0', 'doctor:cni-dirs': '/run/flannel' }, expect: [] },
   {

@@ -57,7 +57,8 @@ test.serial('doctor-findings host: every seeded problem is found, with evidence 
   t.is(iso['fix'], 'docker-isolation');
 
   const cni = byId(res, 'w08', 'CNI-LEFTOVERS')!;
-  t.is(cni['fix'], 'reset-node -e cni=kube-router');
+  // Not reset-node -e cni=kube-router: that would empty /etc/cni/net.d, the active flannel config with it.
+  t.is(cni['fix'], "none: manual (remove only kube-router's leftovers, keeping /etc/cni/net.d/10-flannel.conflist: rm /etc/cni/net.d/10-kuberouter.conflist)");
   t.regex(cni['evidence'].join('\n'), /configured: flannel \(config \/etc\/cni\/net.d\/10-flannel.conflist, link flannel.1, link cni0, directory \/run\/flannel\)/);
   t.regex(cni['evidence'].join('\n'), /leftover: kube-router \(config \/etc\/cni\/net.d\/10-kuberouter.conflist\)/);
 

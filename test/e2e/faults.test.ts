@@ -179,12 +179,16 @@ test.serial('a second Ctrl-C forces the exit and says which hosts were left mid-
   const dir = uniqueDir('twice');
   const live = liveKremedy(run('f01,f03', ['-e', `dir=${dir}`, '-e', 'steps=3', '-e', 'seconds=4']));
   await stepRunning('f03', dir, live);
+  const killedAt = Date.now();
   live.child.kill('SIGINT');
   await new Promise((r) => setTimeout(r, 300));
   live.child.kill('SIGINT');
   const res = await live.done;
   t.is(res.code, 130);
-  t.true(res.ms < 4000 + 8000, `exited after ${res.ms} ms`);
+  // Timed from the first signal, not from spawn: connecting and probing take longer on a busy
+  // machine, but the forced exit must not wait for the 4 s step that is running.
+  const sinceSignal = Date.now() - killedAt;
+  t.true(sinceSignal < 4000, `exited ${sinceSignal} ms after the first SIGINT (${res.ms} ms after spawn)`);
   t.regex(res.stderr, /second SIGINT: exiting now.*left mid-way \(connecting, probing or in a step\) on: (f01, f03|f01|f03)/s);
   // The host finishes the abandoned step by itself (the rename is atomic): no temp file
   // survives, no half-written file, and no later step ran without a go-ahead.

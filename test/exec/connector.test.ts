@@ -17,7 +17,8 @@ async function hangUpServer(): Promise<{ port: number; connections: () => number
 }
 
 const hostKeys = { knownHosts: parseKnownHosts('', 'kh'), knownHostsFile: 'kh', trustNewHosts: false };
-const host = (port: number): Host => ({ name: 'h', address: '127.0.0.1', port, user: 'root', become: false, password: 'x', vars: {} }) as unknown as Host;
+// ansible_port set: the port counts only when the inventory gives it (otherwise 22 or ssh_config's).
+const host = (port: number): Host => ({ name: 'h', address: '127.0.0.1', port, user: 'root', become: false, password: 'x', groups: [], vars: { ansible_port: port } }) as unknown as Host;
 
 test.serial('a broken handshake is tried twice, then reported with the number of attempts', async (t) => {
   const srv = await hangUpServer();

@@ -9,13 +9,17 @@ import { fileURLToPath } from 'node:url';
 import type { TaskSpec } from '../../src/dsl/types.js';
 import { fuseSteps, membersOf, type ChangePlan } from '../../src/exec/fuse.js';
 import type { Facts } from '../../src/facts/types.js';
-import { IPTABLES_SAVE_PROBE } from '../../src/ops/iptables.js';
+import { IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE } from '../../src/ops/iptables.js';
+import { IPSET_PROBE } from '../../src/ops/ipset.js';
 import { LINKS_PROBE } from '../../src/ops/link.js';
 import { planHost } from '../../src/plan/planner.js';
 
 interface Case {
   description: string;
   iptablesSave: string;
+  ip6tablesSave?: string;
+  /** `ipset list -t` output. */
+  ipsets?: string;
   links?: string;
   tasks: TaskSpec[];
   expect: Array<{ members: number[]; backups?: string[]; restore?: Record<string, string>; commandsMatch?: string }>;
@@ -39,6 +43,8 @@ function restoreInputs(commands: string[]): Record<string, string> {
 
 function plan(c: Case, backupDir: string) {
   const results = new Map([[IPTABLES_SAVE_PROBE.id, { stdout: c.iptablesSave, stderr: '', rc: 0 }]]);
+  if (c.ip6tablesSave !== undefined) results.set(IP6TABLES_SAVE_PROBE.id, { stdout: c.ip6tablesSave, stderr: '', rc: 0 });
+  if (c.ipsets !== undefined) results.set(IPSET_PROBE.id, { stdout: c.ipsets, stderr: '', rc: 0 });
   if (c.links !== undefined) results.set(LINKS_PROBE.id, { stdout: c.links, stderr: '', rc: 0 });
   const tasks = c.tasks.map((spec, i) => ({ title: `t${i}`, spec }));
   return planHost({ host: 'h', tasks, params: {}, facts, results, backupDir });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { detectCni, factsFrom, osFamilyOf, parseOsRelease } from '../../src/facts/gather.js';
+import { cniOfConfigFile, detectCni, factsFrom, osFamilyOf, parseOsRelease } from '../../src/facts/gather.js';
 
 test('os-release parsing and family', (t) => {
   const osr = parseOsRelease('NAME="CentOS Linux"\nVERSION_ID="7"\nID="centos"\nID_LIKE="rhel fedora"\n# comment\n');
@@ -44,4 +44,14 @@ test('factsFrom reads every fact probe', (t) => {
   t.is(facts.binaries['sudo'], '/usr/bin/sudo');
   t.is(facts.binaries['iscsiadm'], null, 'a binary that was not found is null, not absent');
   t.is(facts.clock, 1700000000.5);
+});
+
+test('each CNI config file is placed: flannel, kube-router, calico, the loopback plugin, or unknown', (t) => {
+  t.is(cniOfConfigFile('/etc/cni/net.d/10-flannel.conf', '"type": "flannel" '), 'flannel');
+  t.is(cniOfConfigFile('/etc/cni/net.d/10-net.conflist', '"type": "bridge" "bridge": "kube-bridge" '), 'kube-router');
+  t.is(cniOfConfigFile('/etc/cni/net.d/10-calico.conflist', '"type": "calico" "type": "portmap" '), 'calico');
+  t.is(cniOfConfigFile('/etc/cni/net.d/99-loopback.conf', '"type": "loopback" '), 'loopback');
+  t.is(cniOfConfigFile('/etc/cni/net.d/05-custom.conf', '"type": "bridge" "bridge": "br9" '), 'unknown');
+  const cni = detectCni([{ path: '/etc/cni/net.d/10-flannel.conflist', hints: '"type": "flannel" ' }, { path: '/etc/cni/net.d/99-loopback.conf', hints: '"type": "loopback" ' }], []);
+  t.deepEqual(cni.configs, [{ path: '/etc/cni/net.d/10-flannel.conflist', cni: 'flannel' }, { path: '/etc/cni/net.d/99-loopback.conf', cni: 'loopback' }]);
 });

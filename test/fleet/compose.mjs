@@ -15,8 +15,11 @@ const repo = join(here, '..', '..');
 const hostsTsv = join(here, 'hosts.tsv');
 const outFile = join(repo, 'docker-compose.test.yml');
 
-const OSES = new Set(['debian12', 'centos7.1', 'centos7.4']);
-const SEEDS = new Set(['clean', 'flannel', 'kube-router', 'doctor-findings']);
+const OSES = new Set(['debian12', 'centos7.1', 'centos7.4', 'rhel8']);
+// Hosts of these OS values are built from the Dockerfile's rpm-host stage (dnf, rpm and a local
+// yum repository on top of the common image), as fleet.sh mounts its rpm layer for them.
+const RPM_OSES = new Set(['rhel8']);
+const SEEDS = new Set(['clean', 'flannel', 'kube-router', 'doctor-findings', 'flannel-live', 'mixed-cni', 'ipvs-stale', 'kube-router-bgp', 'docker-firewall', 'firewall-only']);
 
 // Same rules as load_hosts/add_host in fleet.sh.
 export function parseHosts(text) {
@@ -32,13 +35,17 @@ export function parseHosts(text) {
     if (seen.has(name)) throw new Error(`${where}: host '${name}' defined twice`);
     if (!OSES.has(os)) throw new Error(`${where}: unknown os '${os}'`);
     if (!SEEDS.has(seed)) throw new Error(`${where}: unknown seed '${seed}'`);
-    if (os === 'debian12' ? kernel !== '-' : !/^[0-9][A-Za-z0-9._+-]*$/.test(kernel)) {
+    const release = /^[0-9][A-Za-z0-9._+-]*$/.test(kernel);
+    if (os === 'debian12' ? kernel !== '-' : os === 'rhel8' ? kernel !== '-' && !release : !release) {
       throw new Error(`${where}: bad kernel '${kernel}' for os ${os}`);
     }
     if (!/^[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*)*$/.test(groups)) throw new Error(`${where}: bad groups '${groups}'`);
     if (hosts.length >= 240) throw new Error(`${where}: at most 240 hosts`);
     seen.add(name);
-    hosts.push({ name, os, kernel, seed, groups: groups.split(','), ip: `10.213.0.${10 + hosts.length}` });
+    const g = groups.split(',');
+    // As fleet.sh: a host behind the bastion lives on the private 10.213.250.0/24 only.
+    const ip = g.includes('behind_bastion') ? `10.213.250.${10 + hosts.length}` : `10.213.0.${10 + hosts.length}`;
+    hosts.push({ name, os, kernel, seed, groups: g, ip });
   });
   if (hosts.length === 0) throw new Error('hosts.tsv: no hosts');
   return hosts;
@@ -59,12 +66,15 @@ export function render(hosts) {
   w('#   ssh-keygen -t ed25519 -N "" -f "${KREMEDY_FLEET_DIR:-/var/lib/kremedy-fleet}/id_ed25519"');
   w('#   docker compose -f docker-compose.test.yml up -d --build');
   w('# fleet.sh extras (bench hosts, stop/start, run/ inventory and known_hosts) are not here.');
+  w('# rhel8 hosts use the rpm-host image (Dockerfile target rpm-host: dnf, rpm, a local yum');
+  w('# repository with a stand-in iscsi-initiator-utils built with rpmbuild in the build).');
   w('name: kremedy-fleet');
   w();
   w('x-fleet-host: &fleet-host');
   w('  build:');
   w('    context: test/fleet');
   w('    dockerfile: docker/Dockerfile');
+  w('    target: fleet-host');
   w('  image: kremedy-fleet-host:bookworm');
   w('  privileged: true');
   w('  cgroup: private');
@@ -88,9 +98,18 @@ export function render(hosts) {
   w('    retries: 30');
   w();
   w('services:');
-  for (const h of hosts) {
+  // The private network behind the bastion (fleet.sh's behind_bastion hosts) is not built
+  // here: Docker refuses a network nested in the fleet's 10.213.0.0/16.
+  for (const h of hosts.filter((x) => !x.groups.includes('behind_bastion'))) {
     w(`  ${h.name}:`);
     w('    <<: *fleet-host');
+    if (RPM_OSES.has(h.os)) {
+      w('    build:');
+      w('      context: test/fleet');
+      w('      dockerfile: docker/Dockerfile');
+      w('      target: rpm-host');
+      w('    image: kremedy-fleet-host:rpm');
+    }
     w(`    hostname: ${h.name}`);
     w('    environment:');
     w(`      KREMEDY_NAME: ${q(h.name)}`);

@@ -25,7 +25,12 @@ export function renderInventory(hosts) {
     '    ansible_ssh_private_key_file: /var/lib/kremedy-fleet/id_ed25519',
     '  hosts:',
   ];
-  for (const h of hosts) lines.push(`    ${h.name}:`, `      ansible_host: ${h.ip}`);
+  const bastion = hosts.find((h) => h.groups.includes('jump_host'));
+  for (const h of hosts) {
+    lines.push(`    ${h.name}:`, `      ansible_host: ${h.ip}`);
+    // Reachable only through the bastion (fleet.sh puts it on a private network).
+    if (bastion && h.groups.includes('behind_bastion')) lines.push(`      ansible_ssh_common_args: -o ProxyJump=root@${bastion.ip}`);
+  }
   const groups = new Map();
   for (const h of hosts) for (const g of h.groups) groups.set(g, [...(groups.get(g) ?? []), h.name]);
   lines.push('  children:');

@@ -35,9 +35,11 @@ INSTANCE=${KREMEDY_FLEET_INSTANCE:-0}
 if ((INSTANCE == 0)); then
   STATE_DIR=$FLEET_DIR
   BRIDGE=krbr0 NS_PREFIX=kr- VETH_PREFIX=krv- NET=10.213 CG_NAME=kremedy-fleet
+  PRIV_BRIDGE=krpriv0 PRIV_VETH_PREFIX=krx-
 else
   STATE_DIR=$FLEET_DIR/instance$INSTANCE
   BRIDGE=krbr$INSTANCE NS_PREFIX=kr$INSTANCE- VETH_PREFIX=kv$INSTANCE- NET=10.$((213 + INSTANCE))
+  PRIV_BRIDGE=krpriv$INSTANCE PRIV_VETH_PREFIX=kx$INSTANCE-
   CG_NAME=kremedy-fleet$INSTANCE
 fi
 
@@ -47,16 +49,24 @@ HOSTS_DIR=$STATE_DIR/hosts
 HOSTKEYS_DIR=$FLEET_DIR/hostkeys
 LOCK_DIR=$STATE_DIR/locks
 BASE=$FLEET_DIR/base
+RPM_LAYER=$FLEET_DIR/rpm-layer
 DEBOOTSTRAP_ROOT=$FLEET_DIR/debootstrap
 BASE_STAMP_FILE=.kremedy-image-stamp
 DEBOOTSTRAP_STAMP_FILE=.kremedy-debootstrap-stamp
 
 SUITE=bookworm
-DEBOOTSTRAP_INCLUDE=systemd,systemd-sysv,dbus,openssh-server,iptables,iproute2,kmod,procps,python3,sudo,apt-utils
+DEBOOTSTRAP_INCLUDE=systemd,systemd-sysv,dbus,openssh-server,iptables,ipset,iproute2,kmod,procps,python3,sudo,apt-utils
 MIRROR=${KREMEDY_FLEET_MIRROR:-http://deb.debian.org/debian}
 
 BRIDGE_ADDR=$NET.255.254
 PLEN=16
+# The private network behind the bastion (hosts in group `jump_host` / `behind_bastion`): a
+# bridge with no address on this machine, so nothing here can reach it; the bastion is
+# $NET.250.1 on it (its second NIC, eth1), a host behind it $NET.250.X (X as its hosts.tsv
+# slot) and nothing else. $NET.250.0/24 lies inside the fleet's /16 on purpose: a stray
+# packet from this machine goes to the fleet bridge, where no one answers, never out.
+PRIV_NET=$NET.250
+PRIV_PLEN=24
 BENCH_MAX=999
 TIMEOUT=${KREMEDY_FLEET_TIMEOUT:-}
 STOP_TIMEOUT=${KREMEDY_FLEET_STOP_TIMEOUT:-20}
@@ -121,11 +131,13 @@ add_host() { # name os kernel seed groups ip
   local name=$1
   [[ $name =~ ^[a-z][a-z0-9-]{0,10}$ ]] || die "host name '$name': want [a-z][a-z0-9-]{0,10} (it names a veth: ${VETH_PREFIX}NAME <= 15 chars)"
   [[ -z ${H_IP[$name]:-} ]] || die "host '$name' defined twice"
-  case $2 in debian12 | centos7.1 | centos7.4) ;; *) die "$name: unknown os '$2'" ;; esac
-  case $4 in clean | flannel | kube-router | doctor-findings) ;; *) die "$name: unknown seed '$4'" ;; esac
+  case $2 in debian12 | centos7.1 | centos7.4 | rhel8) ;; *) die "$name: unknown os '$2'" ;; esac
+  case $4 in clean | flannel | kube-router | doctor-findings | flannel-live | mixed-cni | ipvs-stale | kube-router-bgp | docker-firewall | firewall-only) ;; *) die "$name: unknown seed '$4'" ;; esac
   [[ $5 =~ ^[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*)*$ ]] || die "$name: bad groups '$5'"
   if [[ $2 == debian12 ]]; then
     [[ $3 == - ]] || die "$name: debian12 hosts run the real kernel; kernel must be '-'"
+  elif [[ $2 == rhel8 ]]; then
+    [[ $3 == - || $3 =~ ^[0-9][A-Za-z0-9._+-]*$ ]] || die "$name: os rhel8: kernel '-' (the real one) or a release"
   else
     [[ $3 =~ ^[0-9][A-Za-z0-9._+-]*$ ]] || die "$name: os $2 needs a kernel release"
   fi
@@ -140,11 +152,29 @@ load_hosts() {
     [[ -z $name || $name == \#* ]] && continue
     [[ -n $groups && -z ${extra:-} ]] || die "$HOSTS_TSV: '$name': want 5 TAB-separated columns"
     ((i < 240)) || die "$HOSTS_TSV: at most 240 hosts (10.213.0.10-249)"
-    add_host "$name" "$os" "$kernel" "$seed" "$groups" "$NET.0.$((10 + i))"
+    if [[ ,$groups, == *,behind_bastion,* ]]; then
+      add_host "$name" "$os" "$kernel" "$seed" "$groups" "$PRIV_NET.$((10 + i))"
+    else
+      add_host "$name" "$os" "$kernel" "$seed" "$groups" "$NET.0.$((10 + i))"
+    fi
     i=$((i + 1))
   done <"$HOSTS_TSV"
   ((${#NAMES[@]})) || die "$HOSTS_TSV: no hosts"
+  BASTION=""
+  for name in "${NAMES[@]}"; do
+    if in_group "$name" jump_host; then
+      [[ -z $BASTION ]] || die "$HOSTS_TSV: more than one host in group jump_host ($BASTION, $name)"
+      BASTION=$name
+    fi
+  done
+  for name in "${NAMES[@]}"; do
+    if in_group "$name" behind_bastion; then
+      [[ -n $BASTION ]] || die "$HOSTS_TSV: $name is in group behind_bastion, but no host is in group jump_host"
+      ! in_group "$name" bastion || die "$HOSTS_TSV: $name cannot be both jump_host and behind_bastion"
+    fi
+  done
 }
+in_group() { [[ ,${H_GROUPS[$1]}, == *,$2,* ]]; }
 
 bench_name() { printf 'b%03d' "$1"; }
 add_bench_hosts() { # N: b001..bNNN, flannel-seeded, group bench, $NET.1.1 ...
@@ -235,7 +265,7 @@ gc_old_bases() {
   local used o
   used=$(images_in_use)
   grep -qx unknown <<<"$used" && return 0 # cannot tell: keep them all
-  for o in "$FLEET_DIR"/base.old.*; do
+  for o in "$FLEET_DIR"/base.old.* "$FLEET_DIR"/rpm-layer.old.*; do
     [[ -d $o ]] || continue
     if ! grep -qxF -- "$(cat "$o/$BASE_STAMP_FILE" 2>/dev/null)" <<<"$used"; then
       rm -rf "$o"
@@ -297,14 +327,77 @@ ensure_base() {
   echo "$want" >"$R/$BASE_STAMP_FILE"
   if [[ -d $BASE ]]; then
     old=$(current_image)
-    old=$BASE.old.${old:0:12}
-    rm -rf "$old"
-    mv "$BASE" "$old"
+    old=${old:0:12}
+    rm -rf "$BASE.old.$old" "$RPM_LAYER.old.$old"
+    mv "$BASE" "$BASE.old.$old"
+    if [[ -d $RPM_LAYER ]]; then mv "$RPM_LAYER" "$RPM_LAYER.old.$old"; fi
   fi
   mv "$R" "$BASE"
   gc_old_bases
   exec 7>&-
   say "fleet image ready in $(elapsed "$t0") s ($BASE)"
+}
+
+# The rpm layer: one more overlay layer, over base, for the RPM-family hosts (os rhel8): Debian's
+# dnf and rpm, an rpmdb, and a local yum repository serving a stand-in iscsi-initiator-utils
+# built here with rpmbuild and createrepo_c (image/rpm, image/customize-rpm.sh). Such a host
+# mounts lowerdir=$RPM_LAYER:$BASE. It carries the stamp of the base it was built on (image/
+# files included), is rebuilt with it, and is collected with it (rpm-layer.old.*). Built only
+# when hosts.tsv has an RPM-family host: other fleets need neither rpmbuild nor the download.
+rpm_layer_stamp() { { read -r s <"$RPM_LAYER/$BASE_STAMP_FILE" && echo "$s"; } 2>/dev/null || true; }
+ensure_rpm_layer() {
+  local want L t0
+  want=$(current_image)
+  [[ -n $want && $(rpm_layer_stamp) != "$want" ]] || return 0
+  exec 7>"$FLEET_DIR/.image.lock"
+  flock -x 7
+  if [[ $(rpm_layer_stamp) == "$want" ]]; then
+    exec 7>&-
+    return
+  fi
+  need_tools rpmbuild createrepo_c
+  say "building the rpm layer (dnf, rpm, a local yum repository) ..."
+  t0=$(now)
+  L=$RPM_LAYER.tmp
+  rm -rf "$L"
+  mkdir -p "$L/upper" "$L/work" "$L/root"
+  if ! bash "$IMAGE_SRC/rpm/build-repo.sh" "$L/repo" >"$FLEET_DIR/customize-rpm.log" 2>&1; then
+    tail -n 30 "$FLEET_DIR/customize-rpm.log" >&2
+    die "building the rpm repository failed (log: $FLEET_DIR/customize-rpm.log)"
+  fi
+  # As for base: a private mount namespace (the overlay, /proc, /dev vanish with it), and this
+  # machine's resolver bound over the image's for the download (so the layer keeps the image's).
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  if ! unshare --mount --propagation private -- bash -c '
+      set -e
+      mount -t overlay kremedy-rpm-layer -o "lowerdir=$2,upperdir=$1/upper,workdir=$1/work" "$1/root"
+      mkdir -p "$1/root/tmp/kremedy-image"
+      cp -a "$3"/. "$1/root/tmp/kremedy-image/"
+      cp -a "$1/repo" "$1/root/tmp/kremedy-rpm-repo"
+      mount --bind /etc/resolv.conf "$1/root/etc/resolv.conf"
+      mount -t proc proc "$1/root/proc"
+      mount --rbind /dev "$1/root/dev"
+      mount -t tmpfs tmpfs "$1/root/run"
+      chroot "$1/root" /bin/bash /tmp/kremedy-image/customize-rpm.sh /tmp/kremedy-image /tmp/kremedy-rpm-repo "$4"
+      rm -rf "$1/root/tmp/kremedy-image" "$1/root/tmp/kremedy-rpm-repo"
+    ' kremedy-customize-rpm "$L" "$BASE" "$IMAGE_SRC" "$MIRROR" >>"$FLEET_DIR/customize-rpm.log" 2>&1; then
+    tail -n 30 "$FLEET_DIR/customize-rpm.log" >&2
+    die "rpm layer customisation failed (log: $FLEET_DIR/customize-rpm.log)"
+  fi
+  echo "$want" >"$L/upper/$BASE_STAMP_FILE"
+  rm -rf "$RPM_LAYER"
+  mv "$L/upper" "$RPM_LAYER"
+  rm -rf "$L"
+  exec 7>&-
+  say "rpm layer ready in $(elapsed "$t0") s ($RPM_LAYER)"
+}
+needs_rpm_layer() {
+  local name
+  for name in "${NAMES[@]}"; do [[ ${H_OS[$name]} == rhel8 ]] && return 0; done
+  return 1
+}
+host_lower() { # the overlay lower dirs of a host
+  if [[ ${H_OS[$1]} == rhel8 ]]; then echo "$RPM_LAYER:$BASE"; else echo "$BASE"; fi
 }
 
 # Host keys are generated once per host name and kept in $HOSTKEYS_DIR (like the client
@@ -402,9 +495,11 @@ is_seeded() { [[ -f $HOSTS_DIR/$1/root/var/lib/kremedy-seed.done ]]; }
 
 # Each host's systemd holds ~5 inotify instances, all owned by root here: the kernel's
 # default of 128 per user stops a fleet at ~25 hosts ("Failed to allocate manager object").
+# Other fleets on this machine (other instances, other checkouts) hold theirs too: counted.
 ensure_inotify_instances() {
-  local f=/proc/sys/fs/inotify/max_user_instances want
-  want=$((${#NAMES[@]} * 8 + 256))
+  local f=/proc/sys/fs/inotify/max_user_instances want used
+  used=$(find /proc/[0-9]*/fd -lname 'anon_inode:inotify' 2>/dev/null | wc -l || true)
+  want=$((${used:-0} + ${#NAMES[@]} * 8 + 256))
   if (($(cat "$f") < want)); then
     echo "$want" >"$f" || die "cannot raise $f to $want (needed for ${#NAMES[@]} hosts)"
   fi
@@ -416,6 +511,13 @@ ensure_bridge() {
   fi
   ip addr replace "$BRIDGE_ADDR/$PLEN" dev "$BRIDGE"
   ip link set dev "$BRIDGE" up
+  # The private bridge: no address (IPv4 or link-local IPv6) on this machine, ever.
+  if ! ip link show dev "$PRIV_BRIDGE" >/dev/null 2>&1; then
+    ip link add "$PRIV_BRIDGE" type bridge
+  fi
+  if [[ -e /proc/sys/net/ipv6/conf/$PRIV_BRIDGE/disable_ipv6 ]]; then echo 1 >"/proc/sys/net/ipv6/conf/$PRIV_BRIDGE/disable_ipv6"; fi
+  ip addr flush dev "$PRIV_BRIDGE"
+  ip link set dev "$PRIV_BRIDGE" up
 }
 
 # Undo whatever runtime pieces of a (non-running) host exist: mount, veth, netns, cgroups.
@@ -433,6 +535,7 @@ teardown_host() {
     umount -l "$d/root"
   fi
   ip link del dev "$VETH_PREFIX$name" 2>/dev/null || true
+  ip link del dev "$PRIV_VETH_PREFIX$name" 2>/dev/null || true
   if [[ -e /run/netns/$NS_PREFIX$name ]]; then ip netns del "$NS_PREFIX$name" 2>/dev/null || true; fi
   cg_remove "$name"
   # nspawn leaves an (empty) propagation dir behind when /run is not a tmpfs.
@@ -454,7 +557,7 @@ boot_host() {
   mkdir -p "$d/upper" "$d/work" "$root"
   host_record "$name" >"$d/host.tsv"
   current_image >"$d/image"
-  mount -t overlay "kremedy-$name" -o "lowerdir=$BASE,upperdir=$d/upper,workdir=$d/work" "$root"
+  mount -t overlay "kremedy-$name" -o "lowerdir=$(host_lower "$name"),upperdir=$d/upper,workdir=$d/work" "$root"
 
   # Identity: own host keys (none inherited from base), hostname, machine-id, seed, OS.
   rm -f "$root"/etc/ssh/ssh_host_*
@@ -471,16 +574,26 @@ boot_host() {
   local mac a b c e
   IFS=. read -r a b c e <<<"$ip"
   printf -v mac '02:6b:%02x:%02x:%02x:%02x' "$a" "$b" "$c" "$e"
+  # A host behind the bastion has only the private network; the bastion has both.
+  local bridge=$BRIDGE plen=$PLEN
+  if in_group "$name" behind_bastion; then bridge=$PRIV_BRIDGE plen=$PRIV_PLEN; fi
   ip -batch - <<EOF
 netns add $ns
 link add $veth type veth peer name eth0 address $mac netns $ns
-link set dev $veth master $BRIDGE up
+link set dev $veth master $bridge up
 EOF
   ip -n "$ns" -batch - <<EOF
 link set lo up
-addr add $ip/$PLEN dev eth0
+addr add $ip/$plen dev eth0
 link set eth0 up
 EOF
+  if in_group "$name" jump_host; then
+    printf -v mac '02:6c:%02x:%02x:%02x:%02x' "$a" "$b" "$c" "$e"
+    ip link add "$PRIV_VETH_PREFIX$name" type veth peer name eth1 address "$mac" netns "$ns"
+    ip link set dev "$PRIV_VETH_PREFIX$name" master "$PRIV_BRIDGE" up
+    ip -n "$ns" addr add "$PRIV_NET.1/$PRIV_PLEN" dev eth1
+    ip -n "$ns" link set eth1 up
+  fi
 
   for r in $(cg_roots); do
     mkdir -p "$r/$CG_NAME/$name"
@@ -547,6 +660,14 @@ ssh_banners() {
     wait' _ "$@" || true
 }
 
+# The same, for hosts behind the bastion: probed from inside the bastion's network namespace
+# (this machine has no way to them); nothing answers while the bastion is down.
+ssh_banners_behind() {
+  (($#)) || return 0
+  [[ -e /run/netns/$NS_PREFIX$BASTION ]] || return 0
+  ip netns exec "$NS_PREFIX$BASTION" bash -c "$(declare -f ssh_banners); ssh_banners \"\$@\"" _ "$@" || true
+}
+
 console_tail() {
   say "---- $1: last lines of $(host_dir "$1")/console.log"
   tail -n "${2:-25}" "$(host_dir "$1")/console.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' >&2 || true
@@ -559,11 +680,11 @@ wait_ready() {
   shift
   local -A ready=()
   local deadline name nready=0 total=$# failed=0 d ip
-  local -a probe=()
+  local -a probe=() behind=()
   local -A by_ip=()
   deadline=$(($(date +%s) + timeout))
   while ((nready < total)); do
-    probe=()
+    probe=() behind=()
     for name in "$@"; do
       [[ -n ${ready[$name]:-} ]] && continue
       d=$HOSTS_DIR/$name
@@ -580,11 +701,11 @@ wait_ready() {
         continue
       fi
       if [[ -f $d/root/var/lib/kremedy-seed.done ]]; then
-        probe+=("${H_IP[$name]}")
+        if in_group "$name" behind_bastion; then behind+=("${H_IP[$name]}"); else probe+=("${H_IP[$name]}"); fi
         by_ip[${H_IP[$name]}]=$name
       fi
     done
-    for ip in $(ssh_banners "${probe[@]}"); do
+    for ip in $(ssh_banners "${probe[@]}") $(ssh_banners_behind "${behind[@]}"); do
       ready[${by_ip[$ip]}]=ok
       nready=$((nready + 1))
     done
@@ -634,6 +755,9 @@ write_run_files() {
       echo "      ansible_host: ${H_IP[$name]}"
       echo "      ansible_user: root"
       echo "      ansible_ssh_private_key_file: $KEY"
+      if in_group "$name" behind_bastion; then
+        echo "      ansible_ssh_common_args: \"-o UserKnownHostsFile=$RUN_DIR/known_hosts -o StrictHostKeyChecking=yes -o 'ProxyCommand=$(proxy_command "$name")'\""
+      fi
     done
     echo "  children:"
     for g in "${groups[@]}"; do
@@ -663,8 +787,10 @@ write_run_files() {
       gjson=\"${H_GROUPS[$name]//,/\", \"}\"
       ((first)) || echo ","
       first=0
-      printf '  {"name": "%s", "ip": "%s", "os": "%s", "kernel": "%s", "seed": "%s", "groups": [%s]}' \
-        "$name" "${H_IP[$name]}" "${H_OS[$name]}" "$kernel" "${H_SEED[$name]}" "$gjson"
+      local via=""
+      if in_group "$name" behind_bastion; then via=", \"via\": \"$BASTION\""; fi
+      printf '  {"name": "%s", "ip": "%s", "os": "%s", "kernel": "%s", "seed": "%s", "groups": [%s]%s}' \
+        "$name" "${H_IP[$name]}" "${H_OS[$name]}" "$kernel" "${H_SEED[$name]}" "$gjson" "$via"
     done
     printf '\n]\n'
   } | write_atomic "$RUN_DIR/hosts.json"
@@ -673,6 +799,7 @@ write_run_files() {
     echo "# kremedy test fleet: ssh -F $RUN_DIR/ssh_config master"
     for name in "${NAMES[@]}"; do
       printf 'Host %s\n  HostName %s\n' "$name" "${H_IP[$name]}"
+      if in_group "$name" behind_bastion; then printf '  ProxyJump %s\n' "$BASTION"; fi
     done
     printf 'Host *\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  LogLevel ERROR\n' \
       "$KEY" "$RUN_DIR/known_hosts"
@@ -732,6 +859,7 @@ cmd_up() {
   mkdir -p "$HOSTS_DIR"
   load_desired "$count"
   [[ -n $count ]] && echo "$count" >"$HOSTS_DIR/.bench-count"
+  if needs_rpm_layer; then ensure_rpm_layer; fi
 
   # Hosts no longer wanted (removed from hosts.tsv, or bench hosts beyond --count).
   local -A want=()
@@ -813,6 +941,7 @@ all_known_hosts() { # host dirs + stray netns/veths of ours
     for d in "$HOSTS_DIR"/*/; do [[ -d $d ]] && basename "$d"; done
     ip netns list 2>/dev/null | awk '{ print $1 }' | sed -n "s/^$NS_PREFIX//p"
     ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sed -n "s/^$VETH_PREFIX//p"
+    ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sed -n "s/^$PRIV_VETH_PREFIX//p"
   } | sort -u
 }
 
@@ -854,6 +983,7 @@ cmd_down() {
     if [[ -d $r/$CG_NAME ]]; then find "$r/$CG_NAME" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
   if ip link show dev "$BRIDGE" >/dev/null 2>&1; then ip link del dev "$BRIDGE"; fi
+  if ip link show dev "$PRIV_BRIDGE" >/dev/null 2>&1; then ip link del dev "$PRIV_BRIDGE"; fi
   rm -rf "$HOSTS_DIR" "$RUN_DIR" "$LOCK_DIR"
   gc_old_bases
   if ((${#names[@]})); then say "fleet down in $(elapsed "$t0") s"; else say "fleet was not up; nothing to do"; fi
@@ -904,6 +1034,9 @@ cmd_start() {
   for name in "$@"; do require_host "$name"; done
   take_lock -s
   [[ -f $BASE/$BASE_STAMP_FILE ]] || die "no base image: run 'fleet.sh up' first"
+  for name in "$@"; do
+    if [[ ${H_OS[$name]} == rhel8 && $(rpm_layer_stamp) != "$(current_image)" ]]; then die "$name: no rpm layer for the current image: run 'fleet.sh up' first"; fi
+  done
   ensure_inotify_instances
   ensure_bridge
   mkdir -p "$HOSTKEYS_DIR"
@@ -941,24 +1074,31 @@ ssh_target() { # [USER@]HOST -> USER@IP
   echo "$user@${H_IP[$host]}"
 }
 
+# The ProxyCommand that reaches a host behind the bastion (through the bastion, as root).
+proxy_command() { # HOST
+  echo "ssh -i $KEY -o UserKnownHostsFile=$RUN_DIR/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes -W %h:%p root@${H_IP[$BASTION]}"
+}
+
 cmd_ssh() {
   (($#)) || die "usage: fleet.sh ssh [USER@]HOST [CMD...]"
   load_desired
-  local target
+  local target via=()
   target=$(ssh_target "$1")
+  if in_group "${1#*@}" behind_bastion; then via=(-o "ProxyCommand=$(proxy_command "${1#*@}")"); fi
   shift
   [[ -f $RUN_DIR/known_hosts ]] || die "no $RUN_DIR/known_hosts: run 'fleet.sh up' first"
-  exec ssh "${SSH_OPTS[@]}" "$target" "$@"
+  exec ssh "${SSH_OPTS[@]}" "${via[@]}" "$target" "$@"
 }
 
 cmd_reseed() {
   (($#)) || die "usage: fleet.sh reseed HOST [clean|flannel|kube-router|doctor-findings]"
   [[ ${2:-} =~ ^[a-z-]*$ ]] || die "reseed: bad state '$2'"
   load_desired
-  local target
+  local target via=()
   target=$(ssh_target "root@$1")
+  if in_group "$1" behind_bastion; then via=(-o "ProxyCommand=$(proxy_command "$1")"); fi
   # The current seed script travels with the call (see image_stamp), then runs.
-  exec ssh "${SSH_OPTS[@]}" "$target" \
+  exec ssh "${SSH_OPTS[@]}" "${via[@]}" "$target" \
     "cat >/usr/local/sbin/kremedy-seed.new && chmod 0755 /usr/local/sbin/kremedy-seed.new && mv -f /usr/local/sbin/kremedy-seed.new /usr/local/sbin/kremedy-seed && kremedy-seed ${2:-}" \
     <"$IMAGE_SRC/kremedy-seed"
 }
@@ -983,7 +1123,7 @@ cmd_purge() {
   fi
   take_lock -x
   say "removing image caches and keys under $FLEET_DIR"
-  rm -rf "$BASE" "$BASE.tmp" "$BASE".old.* "$DEBOOTSTRAP_ROOT" "$DEBOOTSTRAP_ROOT.tmp" "$HOSTKEYS_DIR" \
+  rm -rf "$BASE" "$BASE.tmp" "$BASE".old.* "$RPM_LAYER" "$RPM_LAYER".tmp "$RPM_LAYER".old.* "$DEBOOTSTRAP_ROOT" "$DEBOOTSTRAP_ROOT.tmp" "$HOSTKEYS_DIR" \
     "$KEY" "$KEY.pub" "$FLEET_DIR"/*.log
 }
 

@@ -224,3 +224,15 @@ test('shlex splitting like Python shlex.split(comments=True)', (t) => {
   for (const [input, expected] of cases) t.deepEqual(shlexSplit(input), expected, input);
   t.throws(() => shlexSplit('h "x'), { message: /no closing quotation/ });
 });
+
+test('a reversed numeric range adds no host but keeps the group, with a warning (as Ansible)', (t) => {
+  const inv = ini('[db]\ndb[3:1]\ndb-a\n');
+  t.deepEqual([...inv.hosts.keys()], ['db-a']);
+  t.deepEqual(inv.warnings, ['hosts.ini:2: host range "[3:1]" in "db[3:1]" is reversed and expands to no host (as in Ansible); write [1:3]']);
+});
+
+test('an all-comment file is an inventory without hosts, with a warning', (t) => {
+  const inv = ini('# [kube_node]\n; node1\n\n');
+  t.is(inv.hosts.size, 0);
+  t.deepEqual(inv.warnings, ['hosts.ini: the inventory is empty (nothing but comments): it defines no hosts']);
+});

@@ -44,6 +44,54 @@ test('defaults: address is the name, port 22, user root, no become', (t) => {
   t.deepEqual(inv.groups.get('ungrouped')!.hosts, ['web1.example.com']);
 });
 
+test('both legacy and modern names set: the ansible_ssh_* one wins, at any level, as in Ansible\'s ssh connection', (t) => {
+  const inv = y(dedent(`
+all:
+  vars:
+    ansible_ssh_user: carol
+  hosts:
+    a: {ansible_host: 10.0.0.1, ansible_ssh_host: 10.0.0.2, ansible_port: 2201, ansible_ssh_port: 2202, ansible_user: alice}
+    b: {ansible_password: pw, ansible_ssh_pass: sp, ansible_ssh_password: spw, ansible_become_password: b1, ansible_become_pass: b2, ansible_sudo_pass: b3}
+    c: {ansible_password: pw, ansible_ssh_pass: sp, ansible_become_password: b1, ansible_become_pass: b2}
+`));
+  t.like(inv.hosts.get('a'), { address: '10.0.0.2', port: 2202, user: 'carol' });
+  t.like(inv.hosts.get('b'), { password: 'spw', becomePassword: 'b3' });
+  t.like(inv.hosts.get('c'), { password: 'sp', becomePassword: 'b2' });
+});
+
+test('an empty or all-comment file is an inventory without hosts, with a warning', (t) => {
+  for (const text of ['', '# nothing yet\n# all:\n']) {
+    const inv = y(text);
+    t.is(inv.hosts.size, 0);
+    t.deepEqual(inv.warnings, ['inv.yaml: the inventory is empty (nothing but comments): it defines no hosts']);
+  }
+});
+
+test('duplicate keys: a warning, and the last value in the first place (as PyYAML builds a dict)', (t) => {
+  const inv = y(dedent(`
+all:
+  children:
+    web:
+      hosts: {w1: , w2: }
+    db:
+      hosts: {d1: {ansible_host: 10.0.0.1}, d2: , d1: {ansible_host: 10.0.0.9}}
+    web:
+      hosts: {w4: }
+`));
+  t.deepEqual([...inv.hosts.keys()], ['w4', 'd1', 'd2']);
+  t.is(inv.hosts.get('d1')!.address, '10.0.0.9');
+  t.deepEqual(inv.warnings, [
+    'inv.yaml:7: duplicate key "web": only its last value is used (Ansible warns and does the same)',
+    'inv.yaml:6: duplicate key "d1": only its last value is used (Ansible warns and does the same)',
+  ]);
+});
+
+test('a reversed numeric host range adds no host, with a warning (Ansible expands it to nothing)', (t) => {
+  const inv = y('all:\n  hosts:\n    "node[3:1]":\n    other:\n');
+  t.deepEqual([...inv.hosts.keys()], ['other']);
+  t.deepEqual(inv.warnings, ['inv.yaml:3: host range "[3:1]" in "node[3:1]" is reversed and expands to no host (as in Ansible); write [1:3]']);
+});
+
 test('passwords, legacy aliases and bool-ish become', (t) => {
   const inv = y(dedent(`
 all:
@@ -203,11 +251,11 @@ const typeErrors: [string, string, string][] = [
   ['templated ansible_host', 'all:\n  hosts:\n    h:\n      ansible_host: "{{ ip }}"\n', 'Jinja templates are not supported'],
   ['bad ansible_user', 'all:\n  hosts:\n    h:\n      ansible_user: "root -oProxyCommand=x"\n', 'all.hosts.h.ansible_user: expected a user name'],
   ['numeric ansible_user', 'all:\n  vars:\n    ansible_user: 1000\n', 'all.vars.ansible_user: expected a user name'],
-  ['empty file', '', 'inv.yaml:1:1: the inventory is empty'],
   ['top level list', '- a\n- b\n', 'inv.yaml:1:1: expected a mapping of groups at the top level'],
   ['child loop', 'a:\n  children:\n    b:\n      children:\n        a:\n', 'creates a loop'],
   ['all as a child', 'web:\n  children:\n    all:\n', 'inv.yaml:3:5: group "all" cannot be a child of group "web"'],
-  ['bad range', 'all:\n  hosts:\n    "node[3:1]":\n', 'inv.yaml:3:5: all.hosts.node[3:1]: invalid host range "[3:1]" in "node[3:1]": begin must be <= end'],
+  ['bad letter range', 'all:\n  hosts:\n    "node[c:a]":\n', 'inv.yaml:3:5: all.hosts.node[c:a]: invalid host range "[c:a]" in "node[c:a]": begin must be <= end'],
+  ['inventory plugin file', 'plugin: constructed\nstrict: true\n', 'inv.yaml:1:1: this is an inventory plugin configuration ("plugin: constructed"), not an inventory; kremedy runs no inventory plugins'],
   ['vault value', 'all:\n  vars:\n    ansible_password: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      6162\n', 'all.vars.ansible_password: vault-encrypted values are not supported'],
   ['ansible-inventory --list JSON', '{"_meta": {"hostvars": {}}, "all": {"children": ["ungrouped"]}}', '--list --yaml'],
 ];

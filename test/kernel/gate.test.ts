@@ -49,3 +49,17 @@ test('an unreadable kernel release is refused, not guessed', (t) => {
 test('bad patterns are input errors at build time', (t) => {
   t.throws(() => kernelGate({ min: '3.10; rm -rf /' }), { message: /kernel release/ });
 });
+
+test('unknown CNI (none found, or both): 3.10.0-229 is refused with the reason and the way out', (t) => {
+  for (const cni of ['none', 'ambiguous'] as const) {
+    const v = verdict(kernelGate({ cni: 'auto' }), facts('3.10.0-229.7.2.el7.x86_64', cni));
+    t.true('refuse' in v, cni);
+    const msg = 'refuse' in v ? v.refuse : '';
+    t.regex(msg, /the CNI is unknown here/);
+    t.regex(msg, /skb_under_panic/);
+    t.regex(msg, /pass -e cni=flannel if the node will run that instead/);
+  }
+  // Told the CNI is flannel: the kube-router rule does not apply.
+  t.true('pass' in verdict(kernelGate({ cni: 'flannel' }), facts('3.10.0-229.7.2.el7.x86_64', 'none')));
+  t.true('pass' in verdict(kernelGate({ cni: 'auto' }), facts('3.10.0-693.21.1.el7.x86_64', 'none')));
+});

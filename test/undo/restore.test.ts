@@ -65,3 +65,39 @@ test('the backup probe output splits into manifest and files; a missing run is r
   t.deepEqual(parsed.manifest, [{ kind: 'moved', path: '/run/flannel' }]);
   t.is(parsed.files.get('a.json')?.trim(), '[{"ifname":"a"}]');
 });
+
+test('the new backups come back in a safe order: ipsets first, then tables, IPVS, routes, units last', (t) => {
+  const manifest = parseManifest(
+    [
+      'unit\tkubelet.service\tenabled\tactive',
+      'iptables\tnat\tiptables-nat.rules',
+      'ip6tables\tfilter\tip6tables-filter.rules',
+      'ipset\t12-ipsets.save',
+      'ipvs\t13-ipvs.rules',
+      'routes\tzebra\t20-routes-zebra.txt',
+      'unit\tbad name\tenabled\tactive',
+    ].join('\n'),
+  );
+  t.is(manifest.length, 7);
+  const { steps } = restoreSteps(DIR, manifest, new Map());
+  t.deepEqual(steps.map((s) => s.title), [
+    'restore ipsets from 12-ipsets.save',
+    'restore iptables nat from iptables-nat.rules',
+    'restore ip6tables filter from ip6tables-filter.rules',
+    'restore IPVS virtual servers from 13-ipvs.rules',
+    'restore proto zebra routes from 20-routes-zebra.txt',
+    'enable and start kubelet.service (as before the run)',
+  ]);
+  t.true(steps[2]!.commands.includes(`ip6tables-restore < ${DIR}/ip6tables-filter.rules`));
+  t.true(steps[3]!.commands.some((c) => c.includes('not overwritten')), 'a different IPVS table is never replaced');
+  t.true(steps[3]!.commands.includes(`ipvsadm -R < ${DIR}/13-ipvs.rules`));
+  t.deepEqual(steps[5]!.commands.slice(1), ['systemctl enable kubelet.service', 'timeout 90 systemctl start kubelet.service']);
+});
+
+test('tun and ipip links can be recreated', (t) => {
+  t.is(linkCreateArgs('tun-0ad50b0c', { linkinfo: { info_kind: 'tun', info_data: { type: 'tun' } } }), 'ip tuntap add tun-0ad50b0c mode tun');
+  t.is(
+    linkCreateArgs('tun-0ad50b0d', { linkinfo: { info_kind: 'ipip', info_data: { remote: '10.213.0.12', local: '10.213.0.11', link: 'eth0' } } }),
+    'ip link add tun-0ad50b0d type ipip remote 10.213.0.12 local 10.213.0.11 dev eth0',
+  );
+});

@@ -1,4 +1,4 @@
-import { openInventory } from '../common.js';
+import { openInventory, selectInventoryHosts } from '../common.js';
 
 const SECRET = /pass(word)?$|_pass$|secret|token/i;
 
@@ -9,13 +9,13 @@ export function redact(vars: Record<string, unknown>): Record<string, unknown> {
 
 export async function inventoryCommand(args: { inventory: string; hosts?: string; graph: boolean; json: boolean }): Promise<number> {
   const inv = await openInventory(args.inventory, process.stderr);
-  const { selectHosts, renderGraph } = await import('../../inventory/index.js');
+  const { renderGraph } = await import('../../inventory/index.js');
   if (args.graph) {
     // Like `ansible-inventory --graph GROUP`: --hosts names the group to start from.
     process.stdout.write(renderGraph(inv, args.hosts ?? 'all') + '\n');
     return 0;
   }
-  const hosts = selectHosts(inv, args.hosts ?? 'all');
+  const hosts = await selectInventoryHosts(inv, args.hosts, process.stderr);
   const view = hosts.map((h) => ({
     name: h.name,
     address: h.address,

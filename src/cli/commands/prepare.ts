@@ -10,8 +10,9 @@ import { fanOut, type Reporter } from '../../report/reporter.js';
 import { jsonReporter } from '../../report/json.js';
 import { plainReporter } from '../../report/plain.js';
 import { fileReporters, type ReportFileArgs } from '../../report/files.js';
+import { loadSshConfig } from '../../ssh/config.js';
 import { loadKnownHosts } from '../../ssh/known-hosts.js';
-import { defaultKnownHostsFile, openInventory } from '../common.js';
+import { defaultKnownHostsFile, openInventory, selectInventoryHosts } from '../common.js';
 
 export interface ConnectionArgs extends ReportFileArgs {
   inventory: string;
@@ -19,6 +20,8 @@ export interface ConnectionArgs extends ReportFileArgs {
   forks: number;
   json: boolean;
   knownHosts?: string;
+  /** -F: ssh_config file, `none` for none; default ~/.ssh/config when it exists. */
+  sshConfig?: string;
   trustNewHosts: boolean;
   connectTimeout: number;
   timeout: number;
@@ -37,8 +40,7 @@ export async function preparePlaybook(name: string, extraVars: readonly string[]
 
 export async function prepareHosts(args: { inventory: string; hosts?: string }): Promise<{ inventory: Inventory; hosts: Host[] }> {
   const inventory = await openInventory(args.inventory, process.stderr);
-  const { selectHosts } = await import('../../inventory/index.js');
-  return { inventory, hosts: selectHosts(inventory, args.hosts ?? 'all') };
+  return { inventory, hosts: await selectInventoryHosts(inventory, args.hosts, process.stderr) };
 }
 
 export async function connectionSettings(args: ConnectionArgs, hostCount: number, interrupt: ConnectionSettings['interrupt']): Promise<ConnectionSettings> {
@@ -47,8 +49,10 @@ export async function connectionSettings(args: ConnectionArgs, hostCount: number
   if (args.keep !== undefined && (!Number.isInteger(args.keep) || args.keep < 1)) throw new InputError(`--keep must be a positive integer, got ${args.keep}`);
   const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
   const knownHosts = await loadKnownHosts(knownHostsFile);
+  const sshConfig = loadSshConfig(args.sshConfig);
   return {
     forks: args.forks,
+    ...(sshConfig ? { sshConfig } : {}),
     hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts },
     connectTimeoutMs: args.connectTimeout * 1000,
     commandTimeoutMs: args.timeout * 1000,

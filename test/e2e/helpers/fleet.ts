@@ -27,6 +27,8 @@ export interface FleetHost {
   kernel: string;
   seed: string;
   groups: string[];
+  /** The bastion a host is reachable through (test/fleet: group behind_bastion); none for the others. */
+  via?: string;
 }
 
 /** The fleet is required: a missing fleet fails loudly instead of turning tests into skips. */
@@ -48,16 +50,25 @@ const SSH_OPTS = (known = KNOWN_HOSTS) => [
   '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR',
 ];
 
+/**
+ * OpenSSH's arguments for root on a fleet host; a host behind the bastion is reached with
+ * `-J bastion`, the jump host resolved from the fleet's ssh_config (its key and known_hosts).
+ */
+export function sshTo(name: string): string[] {
+  const via = fleet().get(name)?.via;
+  return [...(via ? ['-F', path.join(RUN_DIR, 'ssh_config'), '-J', via] : []), ...SSH_OPTS(), `root@${hostIp(name)}`];
+}
+
 /** Run a shell command as root on a fleet host; returns stdout (throws on non-zero exit). */
 export async function onHost(name: string, command: string): Promise<string> {
-  const { stdout } = await execFileAsync('ssh', [...SSH_OPTS(), `root@${hostIp(name)}`, command], { maxBuffer: 16 << 20 });
+  const { stdout } = await execFileAsync('ssh', [...sshTo(name), command], { maxBuffer: 16 << 20 });
   return stdout;
 }
 
 /** Like onHost but never throws: exit status and output for assertions on failure cases. */
 export async function tryOnHost(name: string, command: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync('ssh', [...SSH_OPTS(), `root@${hostIp(name)}`, command], { maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await execFileAsync('ssh', [...sshTo(name), command], { maxBuffer: 16 << 20 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

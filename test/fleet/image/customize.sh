@@ -16,6 +16,8 @@ export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 echo "== kremedy image: files"
 install -m 0755 "$SRC/kremedy-seed" /usr/local/sbin/kremedy-seed
 install -m 0755 "$SRC/kremedy-host-setup" /usr/local/sbin/kremedy-host-setup
+# No IPVS in the fleet's kernel: a stand-in that keeps the virtual servers in /run (see its header).
+install -m 0755 "$SRC/ipvsadm" /usr/local/sbin/ipvsadm
 install -m 0644 "$SRC/kremedy-seed.service" /etc/systemd/system/kremedy-seed.service
 mkdir -p /etc/systemd/system/multi-user.target.wants
 ln -sfn ../kremedy-seed.service /etc/systemd/system/multi-user.target.wants/kremedy-seed.service

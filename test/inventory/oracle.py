@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""The differential test's oracle: ansible-core itself (Debian's package, run by /usr/bin/python3).
+
+Reads on stdin a JSON list of {"file": PATH, "patterns": [PATTERN, ...]} (or {"regexes": [...],
+"names": [...]}: which names Python's re.match accepts for each regex) and prints one JSON
+list: per inventory, whether Ansible loads it, its hosts (in inventory order), each host's
+groups, the address/port/user Ansible's ssh connection would use, and per pattern the hosts
+Ansible selects (in its order) or the error it raises.
+
+A pattern is evaluated as `ansible PATTERN --list-hosts` does (InventoryManager.get_hosts);
+one with `@FILE` terms as `--limit` reads them (InventoryManager.subset), in term order.
+
+Ansible walks group descendants below the first level through a Python set
+(Group._walk_relationship), so its host order there depends on memory addresses. Each pattern is
+therefore also evaluated with that walk made deterministic: in declaration order (what kremedy
+does), reversed, and four seeded shuffles; where those differ the result is marked ambiguous and
+the declaration-order result is the one to compare.
+"""
+import json
+import os
+import random
+import re
+import sys
+from itertools import chain
+
+os.environ.setdefault('ANSIBLE_INVENTORY_UNPARSED_FAILED', 'True')
+os.environ.setdefault('ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED', 'True')
+os.environ.setdefault('ANSIBLE_HOST_PATTERN_MISMATCH', 'ignore')
+os.environ.setdefault('ANSIBLE_LOCALHOST_WARNING', 'False')
+
+from ansible import constants as C  # noqa: E402
+from ansible.errors import AnsibleError  # noqa: E402
+from ansible.inventory.group import Group  # noqa: E402
+from ansible.inventory.helpers import get_group_vars  # noqa: E402
+from ansible.inventory.manager import InventoryManager, split_host_pattern  # noqa: E402
+from ansible.parsing.dataloader import DataLoader  # noqa: E402
+from ansible.plugins.loader import connection_loader  # noqa: E402
+from ansible.utils.helpers import deduplicate_list  # noqa: E402
+from ansible.utils.vars import combine_vars  # noqa: E402
+
+REAL_WALK = Group._walk_relationship
+
+
+def ordered_walk(order):
+    """Group._walk_relationship with the set of each level replaced by a list, in declaration
+    order (order=None), reversed (order='reverse'), or shuffled by a seeded random.Random."""
+
+    def arrange(level):
+        if order is None:
+            return level
+        if order == 'reverse':
+            return list(reversed(level))
+        shuffled = list(level)
+        order.shuffle(shuffled)
+        return shuffled
+
+    def walk(self, rel, include_self=False, preserve_ordering=False):
+        if not preserve_ordering:
+            return REAL_WALK(self, rel, include_self=include_self, preserve_ordering=False)
+        seen = set()
+        unprocessed = ([self] if include_self else []) + list(getattr(self, rel))
+        ordered = [self] if include_self else []
+        ordered.extend(getattr(self, rel))
+        while unprocessed:
+            seen.update(unprocessed)
+            new = []
+            for item in chain.from_iterable(getattr(g, rel) for g in arrange(unprocessed)):
+                if item not in new:
+                    new.append(item)
+                if item not in seen:
+                    ordered.append(item)
+            unprocessed = [g for g in new if g not in seen]
+        return ordered
+
+    return walk
+
+
+def clear_caches(im):
+    im.clear_pattern_cache()
+    im._hosts_patterns_cache = {}
+    for g in im._inventory.groups.values():
+        g._hosts_cache = None
+
+
+def select(im, pattern):
+    terms = split_host_pattern(pattern)
+    if any(t.startswith('@') for t in terms):
+        im.subset(pattern)
+        try:
+            hosts = im._evaluate_patterns(im._subset)
+        finally:
+            im.subset(None)
+        return [h.name for h in deduplicate_list(hosts)]
+    return [h.name for h in im.get_hosts(pattern)]
+
+
+def evaluate(im, pattern):
+    try:
+        return {'status': 'ok', 'hosts': select(im, pattern)}
+    except AnsibleError as e:
+        return {'status': 'error', 'error': str(e).splitlines()[0]}
+    except Exception as e:  # Ansible crashes on some inputs (e.g. "!" alone): still an error
+        return {'status': 'error', 'error': '%s: %s' % (type(e).__name__, e)}
+
+
+def connection(im, host):
+    variables = combine_vars(get_group_vars(host.get_groups()), host.get_vars())
+    variables['inventory_hostname'] = host.name
+    out = {}
+    for option, key in (('host', 'address'), ('port', 'port'), ('remote_user', 'user')):
+        value = C.config.get_config_value(option, plugin_type='connection', plugin_name='ssh', variables=variables)
+        out[key] = value if value is None or isinstance(value, (str, int)) else str(value)
+    return out
+
+
+def inventory(entry, loader):
+    path = entry['file']
+    result = {'file': path}
+    try:
+        im = InventoryManager(loader=loader, sources=[path])
+    except Exception as e:
+        result['loaded'] = False
+        result['error'] = str(e).splitlines()[0]
+        return result
+    result['loaded'] = True
+    inv = im._inventory
+    result['hosts'] = list(inv.hosts.keys())
+    result['groups'] = {h.name: sorted(g.name for g in h.get_groups()) for h in inv.hosts.values()}
+    result['connection'] = {h.name: connection(im, h) for h in inv.hosts.values()}
+    orders = lambda: [None, 'reverse'] + [random.Random(seed) for seed in range(4)]  # noqa: E731
+
+    def under(order, fn):
+        Group._walk_relationship = ordered_walk(order)
+        clear_caches(im)
+        try:
+            return fn()
+        finally:
+            Group._walk_relationship = REAL_WALK
+
+    # Patterns only see the walk through group host lists: if no group's list depends on it,
+    # no pattern can, and the variants need not be evaluated per pattern.
+    group_hosts = lambda: {n: [h.name for h in g.get_hosts()] for n, g in inv.groups.items()}  # noqa: E731
+    sensitive = len({json.dumps(under(order, group_hosts)) for order in orders()}) > 1
+    results = []
+    for pattern in entry['patterns']:
+        clear_caches(im)
+        real = evaluate(im, pattern)
+        row = {'pattern': pattern, **real}
+        if sensitive:
+            variants = [under(order, lambda: evaluate(im, pattern)) for order in orders()]
+            if any(v != variants[0] for v in variants[1:]):
+                row = {'pattern': pattern, 'ambiguous': True, 'real': real, **variants[0]}
+        results.append(row)
+    result['results'] = results
+    return result
+
+
+def regexes(entry):
+    """Python's re on its own, as _match_list applies a `~` pattern: re.compile, then .match."""
+    out = []
+    for source in entry['regexes']:
+        try:
+            compiled = re.compile(source)
+        except re.error as e:
+            out.append({'regex': source, 'status': 'error', 'error': str(e)})
+            continue
+        out.append({'regex': source, 'status': 'ok', 'names': [n for n in entry['names'] if compiled.match(n)]})
+    return {'regexes': out}
+
+
+def main():
+    connection_loader.get('ssh', class_only=True)  # registers the ssh plugin's options
+    entries = json.load(sys.stdin)
+    loader = DataLoader()
+    json.dump([regexes(e) if 'regexes' in e else inventory(e, loader) for e in entries], sys.stdout)
+
+
+if __name__ == '__main__':
+    main()
