@@ -16,8 +16,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GNU_TIME, measure, median, wall } from './lib/measure.mjs';
-import { evaluateTargets, key, markdownTable, slopes, slopeTable, summariseSize, svgPlot } from './lib/report.mjs';
+import { evaluateTargets, key, markdownTable, readmeTable, slopes, slopeTable, summariseSize, svgPlot } from './lib/report.mjs';
 import { checkState, pool, reseed } from './lib/ssh.mjs';
+import { cgroupDirs, hostCpuUsec } from './lib/hostcpu.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -25,7 +26,9 @@ const CLI = path.join(REPO, 'dist/src/cli/main.js');
 const FLEET_SH = path.join(REPO, 'test/fleet/fleet.sh');
 const RESULTS = path.join(HERE, 'results');
 const FLEET_DIR = process.env.KREMEDY_FLEET_DIR ?? '/var/lib/kremedy-fleet';
-const RUN_DIR = path.join(FLEET_DIR, 'run');
+const FLEET_INSTANCE = Number(process.env.KREMEDY_FLEET_INSTANCE ?? '0');
+// Same layout as test/fleet/fleet.sh: instances 1-9 keep their run dir under instanceK/.
+const RUN_DIR = path.join(FLEET_DIR, FLEET_INSTANCE ? `instance${FLEET_INSTANCE}` : '', 'run');
 const fleet = { key: path.join(FLEET_DIR, 'id_ed25519'), knownHosts: path.join(RUN_DIR, 'known_hosts'), inventory: path.join(RUN_DIR, 'inventory.yml') };
 const FLOOR_SCRIPT = path.join(HERE, 'floor/reset-node.sh');
 const CHECK_SCRIPT = path.join(HERE, 'floor/check.sh');
@@ -92,11 +95,19 @@ function memAvailableMb() {
   return m ? Number(m[1]) / 1024 : Infinity;
 }
 
-function benchIps(n) {
+function benchHosts(n) {
   const hosts = JSON.parse(readFileSync(path.join(RUN_DIR, 'hosts.json'), 'utf8'));
   const bench = hosts.filter((h) => h.groups.includes('bench'));
   if (bench.length !== n) throw new Error(`expected ${n} bench hosts in ${RUN_DIR}/hosts.json, found ${bench.length}`);
-  return bench.map((h) => h.ip);
+  return bench;
+}
+
+/** Runs fn and adds the bench hosts' CPU during it (cgroup usage), in ms per host. */
+async function withHostCpu(cpuFiles, n, fn) {
+  const before = hostCpuUsec(cpuFiles);
+  const res = await fn();
+  const after = hostCpuUsec(cpuFiles);
+  return { ...res, hostCpuMsPerHost: cpuFiles ? (after - before) / 1000 / n : null };
 }
 
 // ------------------------------------------------------------------ the three tools
@@ -127,7 +138,7 @@ async function runKremedy(n, phase) {
   const failedHosts = hosts.filter((h) => h.failed > 0 || h.unreachable).length;
   const expect = { broken: changedHosts === n, converged: changedHosts === 0 && pendingHosts === 0, 'dry-run': pendingHosts === n && changedHosts === 0 }[phase];
   const ok = r.code === 0 && recap !== null && hosts.length === n && failedHosts === 0 && expect;
-  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, code: r.code, ok, changedHosts, pendingHosts, failedHosts, ...(ok ? {} : { error: r.stderr.trim().split('\n').slice(-5).join(' | ') }) };
+  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, clientCpuMs: r.cpuMs, code: r.code, ok, changedHosts, pendingHosts, failedHosts, ...(ok ? {} : { error: r.stderr.trim().split('\n').slice(-5).join(' | ') }) };
 }
 
 async function runAnsible(n, phase) {
@@ -146,7 +157,7 @@ async function runAnsible(n, phase) {
   // does not compare before flushing), so only the broken run has an exact expectation.
   const expect = phase === 'broken' ? changed.size === n : true;
   const ok = r.code === 0 && failed.size === 0 && expect;
-  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, code: r.code, ok, changedHosts: changed.size, failedHosts: failed.size, ...(ok ? {} : { error: (r.stdout + r.stderr).trim().split('\n').slice(-5).join(' | ') }) };
+  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, clientCpuMs: r.cpuMs, code: r.code, ok, changedHosts: changed.size, failedHosts: failed.size, ...(ok ? {} : { error: (r.stdout + r.stderr).trim().split('\n').slice(-5).join(' | ') }) };
 }
 
 async function runFloor(ips) {
@@ -158,7 +169,7 @@ async function runFloor(ips) {
     /* reported below */
   }
   const ok = r.code === 0 && d.failed === 0;
-  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, code: r.code, ok, sshPeakSumRssKb: d.sshPeakSumRssKb ?? null, sshMaxRssKb: d.sshMaxRssKb ?? null, ...(ok ? {} : { error: (d.errors ?? [r.stderr.trim()]).join(' | ') }) };
+  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, clientCpuMs: r.cpuMs, code: r.code, ok, sshPeakSumRssKb: d.sshPeakSumRssKb ?? null, sshMaxRssKb: d.sshMaxRssKb ?? null, ...(ok ? {} : { error: (d.errors ?? [r.stderr.trim()]).join(' | ') }) };
 }
 
 /** After a run, the hosts must be in the state it claims: all converged, or (dry run) all still broken. */
@@ -171,11 +182,17 @@ async function assertState(ips, want, what) {
 
 async function benchSize(n) {
   const size = { n, date: new Date().toISOString(), reps, ansibleReps, tools, runs: [], notes: [] };
-  const ips = benchIps(n);
+  const hosts = benchHosts(n);
+  const ips = hosts.map((h) => h.ip);
+  const cpuFiles = cgroupDirs(hosts.map((h) => h.name), FLEET_INSTANCE);
+  if (!cpuFiles) size.notes.push('host CPU not measured: no cgroup v2 cpu.stat for the fleet hosts');
+  const timed = (fn) => withHostCpu(cpuFiles, n, fn);
   let load;
   const record = (tool, phase, rep, res) => {
     size.runs.push({ tool, phase, rep, loadavg1Before: load, ...res });
-    log(`  N=${n} rep ${rep} ${key(tool, phase).padEnd(18)} ${(res.wallMs / 1000).toFixed(2).padStart(7)} s  rss ${res.peakRssKb ? (res.peakRssKb / 1024).toFixed(0) : '?'} MB  load ${load}${res.ok ? '' : `  FAILED: ${res.error ?? ''}`}`);
+    const cpu = res.hostCpuMsPerHost === null || res.hostCpuMsPerHost === undefined ? '?' : res.hostCpuMsPerHost.toFixed(0);
+    const client = res.clientCpuMs === null || res.clientCpuMs === undefined ? '?' : (res.clientCpuMs / 1000).toFixed(2);
+    log(`  N=${n} rep ${rep} ${key(tool, phase).padEnd(18)} ${(res.wallMs / 1000).toFixed(2).padStart(7)} s  host cpu ${cpu} ms/host  client cpu ${client} s  rss ${res.peakRssKb ? (res.peakRssKb / 1024).toFixed(0) : '?'} MB  load ${load}${res.ok ? '' : `  FAILED: ${res.error ?? ''}`}`);
   };
   // Ansible at this size, extrapolated linearly from the largest size measured so far.
   const prev = previousAnsible;
@@ -194,27 +211,27 @@ async function benchSize(n) {
       await reseed(fleet, ips);
       load = loadavg();
       if (tool === 'kremedy') {
-        const dry = await runKremedy(n, 'dry-run');
+        const dry = await timed(() => runKremedy(n, 'dry-run'));
         dry.ok &&= await assertState(ips, 'broken', 'kremedy --dry-run');
         record('kremedy', 'dry-run', rep, dry);
         load = loadavg();
-        const broken = await runKremedy(n, 'broken');
+        const broken = await timed(() => runKremedy(n, 'broken'));
         broken.ok &&= await assertState(ips, 'converged', 'kremedy run');
         record('kremedy', 'broken', rep, broken);
         load = loadavg();
-        record('kremedy', 'converged', rep, await runKremedy(n, 'converged'));
+        record('kremedy', 'converged', rep, await timed(() => runKremedy(n, 'converged')));
       } else if (tool === 'ansible') {
-        const broken = await runAnsible(n, 'broken');
+        const broken = await timed(() => runAnsible(n, 'broken'));
         broken.ok &&= await assertState(ips, 'converged', 'ansible-playbook');
         record('ansible', 'broken', rep, broken);
         load = loadavg();
-        record('ansible', 'converged', rep, await runAnsible(n, 'converged'));
+        record('ansible', 'converged', rep, await timed(() => runAnsible(n, 'converged')));
       } else if (tool === 'floor') {
-        const broken = await runFloor(ips);
+        const broken = await timed(() => runFloor(ips));
         broken.ok &&= await assertState(ips, 'converged', 'floor');
         record('floor', 'broken', rep, broken);
         load = loadavg();
-        record('floor', 'converged', rep, await runFloor(ips));
+        record('floor', 'converged', rep, await timed(() => runFloor(ips)));
       }
     }
   }
@@ -230,6 +247,30 @@ let previousAnsible = (existsSync(RESULTS) ? readdirSync(RESULTS) : [])
   .map((r) => ({ n: r.n, wallMs: r.medians['ansible.broken'].wallMs }))
   .sort((a, b) => a.n - b.n)
   .pop();
+
+/**
+ * The README's performance table, between its markers, and the same in results/table.md:
+ * one bench command leaves README, results and plot in step.
+ */
+function writeReadmeTable(sizes, summary) {
+  const m = summary.machine;
+  const body = [
+    `Measured ${summary.date.slice(0, 10)} by \`${summary.command}\` (${m.cpus} cores / ${m.memGb} GB, node ${m.node}, ${m.ansible ?? 'no ansible'}, ${m.ssh}); medians of the reps; seconds of wall time; host CPU = the bench hosts' cgroup CPU during the run, per host; \`--help\` ${summary.startup.helpMs.toFixed(0)} ms.`,
+    '',
+    readmeTable(sizes.filter((z) => z.medians || z.skipped).sort((a, b) => a.n - b.n)),
+    '',
+    ...sizes.filter((z) => z.fromEarlierRun).map((z) => `N=${z.n}: from an earlier run (${z.fromEarlierRun}).`),
+    ...sizes.flatMap((z) => (z.notes ?? []).map((note) => `N=${z.n}: ${note}.`)),
+    '',
+    ...summary.targets.map((t) => `- **${t.target}: ${t.met ? 'met' : 'missed'}** (${t.detail})`),
+  ].join('\n');
+  writeFileSync(path.join(RESULTS, 'table.md'), body + '\n');
+  const readme = path.join(REPO, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const re = /(<!-- bench-table:start -->\n)[\s\S]*?(\n<!-- bench-table:end -->)/;
+  if (re.test(text)) writeFileSync(readme, text.replace(re, (_, a, b) => `${a}${body}${b}`));
+  else log('README.md has no bench-table markers: table written to bench/results/table.md only');
+}
 
 // ------------------------------------------------------------------ main
 preflight();
@@ -272,7 +313,8 @@ if (!opt['startup-only']) {
 
 // Sizes not measured now are taken from their latest earlier result file, and marked so.
 const all = [...done];
-for (const f of existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => /^\d{4}-\d\d-\d\d-\d+\.json$/.test(f)).sort() : []) {
+// Newest first: the latest file of a size is the one taken.
+for (const f of existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => /^\d{4}-\d\d-\d\d-\d+\.json$/.test(f)).sort().reverse() : []) {
   const r = JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8'));
   if (all.some((z) => z.n === r.n && (z.medians || z.skipped))) continue;
   all.push({ ...r, fromEarlierRun: f });
@@ -291,6 +333,7 @@ const summary = {
 };
 if (!opt['startup-only']) {
   writeFileSync(path.join(RESULTS, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeReadmeTable(all, summary);
   writeFileSync(path.join(RESULTS, 'time-vs-hosts.svg'), svgPlot(measured, `reset-node on N broken flannel hosts (${machine.cpus} cores)`));
 }
 
@@ -309,7 +352,7 @@ if (measured.length || all.length) {
   for (const z of measured) {
     const r = z.ratios;
     const f = (v, d = 2) => (v === null ? '-' : `${v.toFixed(d)}x`);
-    out.push(`  N=${String(z.n).padStart(3)}  kremedy/floor ${f(r.kremedyOverFloor)} (converged ${f(r.kremedyOverFloorConverged)})   ansible/kremedy ${f(r.ansibleOverKremedy, 1)} (converged ${f(r.ansibleOverKremedyConverged, 1)})`);
+    out.push(`  N=${String(z.n).padStart(3)}  kremedy/floor ${f(r.kremedyOverFloor)} (converged ${f(r.kremedyOverFloorConverged)}; host CPU ${f(r.hostCpuKremedyOverFloor ?? null)})   ansible/kremedy ${f(r.ansibleOverKremedy, 1)} (converged ${f(r.ansibleOverKremedyConverged, 1)})`);
   }
   out.push('\nTargets:');
   for (const t of targets) out.push(`  [${t.met ? 'met' : 'MISSED'}] ${t.target}: ${t.detail}`);

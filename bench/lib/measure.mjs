@@ -14,7 +14,8 @@ export function measure(cmd, args, { env, cwd, input } = {}) {
   const rssFile = path.join(dir, 'rss');
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args], {
+    // %M peak RSS (KB); %U %S user and system CPU seconds of the command and its children.
+    const child = spawn(GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], {
       env: { ...process.env, ...env },
       cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -27,15 +28,18 @@ export function measure(cmd, args, { env, cwd, input } = {}) {
     child.on('close', (code) => {
       const wallMs = performance.now() - t0;
       let peakRssKb = null;
+      let cpuMs = null;
       try {
-        // GNU time writes "Command exited with non-zero status N" before the figure.
+        // GNU time writes "Command exited with non-zero status N" before the figures.
         const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-        peakRssKb = Number(lines[lines.length - 1]) || null;
+        const [rss, user, sys] = lines[lines.length - 1].split(' ').map(Number);
+        peakRssKb = rss || null;
+        cpuMs = Number.isFinite(user) && Number.isFinite(sys) ? (user + sys) * 1000 : null;
       } catch {
         /* killed before time could write it */
       }
       rmSync(dir, { recursive: true, force: true });
-      resolve({ code: code ?? -1, wallMs, peakRssKb, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({ code: code ?? -1, wallMs, peakRssKb, cpuMs, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }

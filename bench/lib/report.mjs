@@ -29,6 +29,8 @@ export function summariseSize(size) {
       wallMs: median(runs.map((r) => r.wallMs)),
       peakRssKb: median(runs.map((r) => r.peakRssKb)),
       maxPeakRssKb: Math.max(...runs.map((r) => r.peakRssKb ?? 0)),
+      hostCpuMsPerHost: median(runs.map((r) => r.hostCpuMsPerHost)),
+      clientCpuMs: median(runs.map((r) => r.clientCpuMs)),
       ...(tool === 'floor' ? { sshPeakSumRssKb: median(runs.map((r) => r.sshPeakSumRssKb)) } : {}),
       reps: runs.length,
     };
@@ -40,6 +42,7 @@ export function summariseSize(size) {
     kremedyOverFloorConverged: ratio(m('kremedy.converged'), m('floor.converged')),
     ansibleOverKremedy: ratio(m('ansible.broken'), m('kremedy.broken')),
     ansibleOverKremedyConverged: ratio(m('ansible.converged'), m('kremedy.converged')),
+    hostCpuKremedyOverFloor: ratio(medians['kremedy.broken']?.hostCpuMsPerHost ?? null, medians['floor.broken']?.hostCpuMsPerHost ?? null),
   };
   return { medians, ratios };
 }
@@ -67,6 +70,11 @@ export function evaluateTargets(sizes, slopeTable, startup) {
     const worst = Math.max(...kf.map((s) => s.ratios.kremedyOverFloor));
     list.push({ target: `kremedy <= ${TARGETS.kremedyOverFloorMax}x floor at every N`, met: worst <= TARGETS.kremedyOverFloorMax, detail: `worst ${worst.toFixed(2)}x (${kf.map((s) => `N=${s.n}: ${s.ratios.kremedyOverFloor.toFixed(2)}x`).join(', ')})` });
   }
+  const hc = done.filter((s) => s.ratios.hostCpuKremedyOverFloor !== null && s.ratios.hostCpuKremedyOverFloor !== undefined);
+  if (hc.length) {
+    const worst = Math.max(...hc.map((s) => s.ratios.hostCpuKremedyOverFloor));
+    list.push({ target: `kremedy host CPU <= ${TARGETS.kremedyOverFloorMax}x floor at every N`, met: worst <= TARGETS.kremedyOverFloorMax, detail: `worst ${worst.toFixed(2)}x (${hc.map((s) => `N=${s.n}: ${s.ratios.hostCpuKremedyOverFloor.toFixed(2)}x`).join(', ')})` });
+  }
   const ak = done.filter((s) => s.n >= 20 && s.ratios.ansibleOverKremedy !== null);
   if (ak.length) {
     const worst = Math.min(...ak.map((s) => s.ratios.ansibleOverKremedy));
@@ -93,6 +101,23 @@ export function evaluateTargets(sizes, slopeTable, startup) {
 const s = (ms) => (ms === null || ms === undefined ? '-' : (ms / 1000).toFixed(2));
 const mb = (kb) => (kb === null || kb === undefined ? '-' : (kb / 1024).toFixed(0));
 const x = (r, d = 2) => (r === null || r === undefined ? '-' : `${r.toFixed(d)}x`);
+
+const ms = (v) => (v === null || v === undefined ? '-' : v.toFixed(0));
+
+/** The README table: per size, broken-host runs side by side, wall time, host CPU per host, ratios. */
+export function readmeTable(sizes) {
+  const head = [
+    '| hosts | kremedy s | floor s | ansible s | kremedy/floor | ansible/kremedy | host CPU/host kremedy | host CPU/host floor | host CPU kremedy/floor | kremedy converged s | kremedy dry-run s | kremedy peak RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const rows = sizes.map((z) => {
+    if (!z.medians) return `| ${z.n} | skipped: ${z.skipped ?? 'no data'} |||||||||||`;
+    const md = z.medians;
+    const w = (k) => s(md[k]?.wallMs);
+    return `| ${z.n} | ${w('kremedy.broken')} | ${w('floor.broken')} | ${w('ansible.broken')} | ${x(z.ratios.kremedyOverFloor)} | ${x(z.ratios.ansibleOverKremedy, 1)} | ${ms(md['kremedy.broken']?.hostCpuMsPerHost)} ms | ${ms(md['floor.broken']?.hostCpuMsPerHost)} ms | ${x(z.ratios.hostCpuKremedyOverFloor)} | ${w('kremedy.converged')} | ${w('kremedy.dry-run')} | ${mb(md['kremedy.broken']?.maxPeakRssKb)} MB |`;
+  });
+  return [...head, ...rows].join('\n');
+}
 
 /** Markdown table: one row per size, median wall seconds and peak RSS per tool/phase. */
 export function markdownTable(sizes) {

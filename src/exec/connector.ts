@@ -1,7 +1,7 @@
 import type { Host } from '../inventory/types.js';
 import { SshConfig } from '../ssh/config.js';
-import { HostConnection, HostUnreachableError, type HostKeyPolicy } from '../ssh/connection.js';
-import { describeJump, JumpPool } from '../ssh/jump.js';
+import { HostConnection, HostUnreachableError, type HostKeyPolicy, type UnreachableReason } from '../ssh/connection.js';
+import { describeJump, JumpHostUnreachableError, JumpPool } from '../ssh/jump.js';
 import { resolveRoute, type Route } from '../ssh/route.js';
 import { loadPrivateKeys } from './credentials.js';
 import { limiter } from './pool.js';
@@ -13,6 +13,19 @@ import { limiter } from './pool.js';
  * test/e2e/load.test.ts). A queued handshake's timeout starts only when it starts.
  */
 export const DEFAULT_MAX_HANDSHAKES = 32;
+
+/**
+ * Connection attempts per host (`KREMEDY_CONNECT_ATTEMPTS`). A handshake that timed out or
+ * was refused or reset ran nothing on the host, so trying again is safe; on a loaded machine
+ * (hosts booting, 200 first logins at once) one sshd can miss the connect timeout and answer a
+ * second later. Authentication and host-key refusals are never retried: they would fail the
+ * same way. The cost: a host that is really down is reported one timeout (plus ~1 s) later.
+ * Behind a jump host an attempt is the forwarded channel and the handshake over it; a jump
+ * host that cannot be reached itself is not tried again (it stays failed for the run).
+ */
+export const DEFAULT_CONNECT_ATTEMPTS = 2;
+const RETRIED = new Set<UnreachableReason>(['timeout', 'network']);
+const RETRY_PAUSE_MS = 1000;
 
 /**
  * One way to open a session, for every command: where to connect is resolved for every host
@@ -37,8 +50,9 @@ export function hostConnector(
   const keys = loadPrivateKeys([...targets.values(), ...jumps]);
   const agent = process.env['SSH_AUTH_SOCK'];
   const handshake = limiter(Number(process.env['KREMEDY_MAX_HANDSHAKES']) || DEFAULT_MAX_HANDSHAKES);
+  const attempts = Math.max(1, Number(process.env['KREMEDY_CONNECT_ATTEMPTS']) || DEFAULT_CONNECT_ATTEMPTS);
   const pool = new JumpPool({ keys, ...(agent ? { agent } : {}), hostKeys, connectTimeoutMs, handshake });
-  return async (inventoryHost) => {
+  const open = async (inventoryHost: Host) => {
     const host = targets.get(inventoryHost.name) ?? inventoryHost;
     const route = routes.get(inventoryHost.name);
     // The channel through the jump hosts is taken before a handshake slot: a host waiting for
@@ -59,6 +73,20 @@ export function hostConnector(
       tunnel?.stream.destroy();
       if (tunnel && err instanceof HostUnreachableError) throw new HostUnreachableError(err.reason, `${err.message} (through ${describeJump(route!.jumps.at(-1)!)})`);
       throw err;
+    }
+  };
+  return async (host) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await open(host);
+      } catch (err) {
+        // A failed jump host stays failed for the run (JumpPool): another attempt would get the same error.
+        if (!(err instanceof HostUnreachableError) || err instanceof JumpHostUnreachableError || !RETRIED.has(err.reason)) throw err;
+        if (attempt >= attempts) throw attempts > 1 ? new HostUnreachableError(err.reason, `${err.message}; ${attempts} attempts`) : err;
+        // Off the slot while waiting, and not all at once: a host that was starved for CPU
+        // gets a moment, and the retries of one wave do not land together.
+        await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS * (0.5 + Math.random())));
+      }
     }
   };
 }

@@ -7,8 +7,9 @@ import { decideTask, planHost, probesFor } from '../plan/planner.js';
 import type { HostPlan, TaskPlan } from '../plan/types.js';
 import type { EmitFn, TaskStatus } from '../report/events.js';
 import { quote } from '../shell/quote.js';
-import { CommandAbortedError, type HostConnection } from '../ssh/connection.js';
+import { CommandAbortedError, type HostConnection, type ShellSession } from '../ssh/connection.js';
 import { buildProbeScript, newNonce, parseProbeOutput, type ProbeRequest, type ProbeResult } from './probe-script.js';
+import { fuseSteps } from './fuse.js';
 import { executeSteps } from './steps.js';
 
 export interface HostRunOptions {
@@ -29,19 +30,55 @@ export async function probeHost(
   tasks: readonly Task[],
   timeoutMs: number,
 ): Promise<{ facts: Facts; results: Map<string, ProbeResult> }> {
-  const results = await runProbes(conn, probesFor(tasks), timeoutMs);
-  return { facts: factsFrom(results), results };
+  const probed = await openAndProbe(conn, probesFor(tasks), timeoutMs);
+  await finishShell(probed.session);
+  return { facts: probed.facts, results: probed.results };
 }
 
-async function runProbes(conn: HostConnection, probes: ProbeRequest[], timeoutMs: number): Promise<Map<string, ProbeResult>> {
+type Probed = { session: ShellSession; facts: Facts; results: Map<string, ProbeResult> };
+
+/**
+ * Starts the host's shell and runs the probe round in it; the shell stays open for the steps
+ * (one exec per host, whatever the run does). The end of the round is a marker of its own.
+ */
+async function openAndProbe(conn: HostConnection, probes: ProbeRequest[], timeoutMs: number): Promise<Probed> {
   const nonce = newNonce();
-  const res = await conn.exec(buildProbeScript(probes, nonce), { timeoutMs });
-  const results = parseProbeOutput(res.stdout, nonce, probes);
+  const doneMarker = `@@KR:${nonce}:PROBED`;
+  const session = await conn.shell();
+  let out = '';
+  const seen = new Promise<void>((resolve) =>
+    session.phase({
+      timeoutMs,
+      onStdout: (chunk) => {
+        out += chunk;
+        if (out.slice(-(chunk.length + doneMarker.length + 1)).includes(doneMarker)) resolve();
+      },
+    }),
+  );
+  session.send(`${buildProbeScript(probes, nonce)}printf '%s\\n' '${doneMarker}'`);
+  const ended = await Promise.race([seen, session.ended]);
+  if (ended instanceof Error) throw ended;
+  const results = parseProbeOutput(out, nonce, probes);
   if (results.size < probes.length) {
-    const why = res.stderr.trim() || `exit ${res.code}`;
+    session.end();
+    const why = session.stderr.trim() || (ended ? `exit ${ended.code}` : 'no output');
     throw new CommandAbortedError(`probing stopped early on ${conn.host.name}: ${why.split('\n').slice(-3).join(' ')}`);
   }
-  return results;
+  return { session, facts: factsFrom(results), results };
+}
+
+/** Nothing more to send: close the shell's stdin and let it exit. */
+async function finishShell(session: ShellSession): Promise<void> {
+  session.end();
+  const r = await session.ended;
+  if (r instanceof Error) throw r;
+}
+
+/** A probe round of its own exec (the fallback verification, when not every step ran). */
+async function runProbes(conn: HostConnection, probes: ProbeRequest[], timeoutMs: number): Promise<Map<string, ProbeResult>> {
+  const probed = await openAndProbe(conn, probes, timeoutMs);
+  await finishShell(probed.session);
+  return probed.results;
 }
 
 type EmitTask = (t: TaskPlan, status: TaskStatus, message?: string) => void;
@@ -93,10 +130,13 @@ export async function runHost(
   emit: EmitFn,
 ): Promise<HostOutcome> {
   emit({ type: 'phase', host: host.name, phase: 'probing' });
-  const probed = await probeHost(conn, tasks, opts.commandTimeoutMs);
+  const probed = await openAndProbe(conn, probesFor(tasks), opts.commandTimeoutMs);
   const plan = planHost({ host: host.name, tasks, params, facts: probed.facts, results: probed.results, backupDir: backupDirOf(opts) });
-  if (opts.dryRun || plan.verdict !== 'changes') return reportPlan(plan, taskEmitter(host.name, emit), opts.dryRun);
-  return applyHostPlan(conn, host, tasks, params, plan, opts, emit);
+  if (opts.dryRun || plan.verdict !== 'changes') {
+    await finishShell(probed.session);
+    return reportPlan(plan, taskEmitter(host.name, emit), opts.dryRun);
+  }
+  return applyHostPlan(conn, probed.session, host, tasks, params, plan, opts, emit);
 }
 
 /**
@@ -113,8 +153,9 @@ export async function applySavedPlan(
 ): Promise<HostOutcome> {
   const tasks: Task[] = plan.tasks.map((t) => ({ title: t.title, spec: t.spec }));
   emit({ type: 'phase', host: host.name, phase: 'probing' });
-  const probed = await probeHost(conn, tasks, opts.commandTimeoutMs);
+  const probed = await openAndProbe(conn, probesFor(tasks), opts.commandTimeoutMs);
   const drift = detectDrift(plan, probed.facts, probed.results);
+  if (drift.length > 0 || plan.verdict !== 'changes') await finishShell(probed.session);
   const emitTask = taskEmitter(host.name, emit);
   if (drift.length > 0) {
     const report = drift.map((d) => `${d.what}:\n  planned against:\n${indent(d.planned)}\n  now:\n${indent(d.now)}`).join('\n');
@@ -125,7 +166,7 @@ export async function applySavedPlan(
     return { result: 'failed', message: `state changed since the plan was made; refusing to apply:\n${report}`, plan };
   }
   if (plan.verdict !== 'changes') return reportPlan(plan, emitTask, false);
-  return applyHostPlan(conn, host, tasks, params, plan, opts, emit);
+  return applyHostPlan(conn, probed.session, host, tasks, params, plan, opts, emit);
 }
 
 const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
@@ -142,6 +183,7 @@ function pruneCommand(opts: HostRunOptions): string {
 
 async function applyHostPlan(
   conn: HostConnection,
+  session: ShellSession,
   host: Host,
   tasks: readonly Task[],
   params: ParamValues,
@@ -155,15 +197,17 @@ async function applyHostPlan(
   const verifyProbes = probesFor(changes.map((t) => tasks[t.index]!), { facts: false });
   const { outcomes: outcome, verified: verifyResults, execError, partialOutput } = await executeSteps(
     conn,
-    changes.map((t) => ({ index: t.index, commands: [...t.backup, ...t.commands] })),
+    fuseSteps(changes, backupDirOf(opts)),
     {
       timeoutMs: opts.commandTimeoutMs * Math.max(1, changes.length),
       stopRequested: opts.stopRequested,
+      session,
       epilogue: pruneCommand(opts),
       verify: verifyProbes,
-      onStart: (index) => {
+      onStart: (index, members) => {
         const t = plan.tasks[index];
-        if (t) emit({ type: 'progress', host: host.name, task: t.title, index });
+        const others = members.filter((i) => i !== index);
+        if (t) emit({ type: 'progress', host: host.name, task: t.title, index, ...(others.length ? { with: others } : {}) });
       },
     },
   );
@@ -202,7 +246,11 @@ async function applyHostPlan(
       continue;
     }
     const o = outcome.get(t.index);
-    if (failure) {
+    if (o !== undefined && o !== 'stopped' && o.rc !== 0) {
+      // Checked first: every task of a fused step that failed fails with the step's error.
+      failure ??= `${t.title}: exit ${o.rc}: ${lastLines(o.output)}`;
+      emitTask(t, 'failed', `exit ${o.rc}: ${lastLines(o.output) || '(no output)'}`);
+    } else if (failure) {
       emitTask(t, 'skipped', 'not run: an earlier step failed on this host');
     } else if (o === 'stopped' || (o === undefined && stopped)) {
       stopped = true;
@@ -212,9 +260,6 @@ async function applyHostPlan(
       const why = execError ? execError.message : 'the step did not report back';
       failure = `${t.title}: ${why}`;
       emitTask(t, 'failed', `${why}${partial ? `; output so far: ${partial.slice(-500)}` : ''}`);
-    } else if (o.rc !== 0) {
-      failure = `${t.title}: exit ${o.rc}: ${lastLines(o.output)}`;
-      emitTask(t, 'failed', `exit ${o.rc}: ${lastLines(o.output) || '(no output)'}`);
     } else if (verifyError) {
       failure = `${t.title}: ran, but could not verify: ${verifyError.message}`;
       emitTask(t, 'failed', `ran, but could not verify: ${verifyError.message}`);

@@ -75,7 +75,10 @@ export function parseProbeOutput(output: string, nonce: string, probes: readonly
 }
 
 export interface StepRequest {
+  /** The step's id on the wire (its go-ahead and markers): the index of its first task. */
   index: number;
+  /** Tasks this step carries out together (fused iptables changes); just `index` when absent. */
+  members?: number[];
   commands: string[];
 }
 

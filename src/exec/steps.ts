@@ -1,4 +1,5 @@
-import type { HostConnection } from '../ssh/connection.js';
+import type { HostConnection, ShellSession } from '../ssh/connection.js';
+import { membersOf } from './fuse.js';
 import { buildProbeScript, buildStepScript, newNonce, parseProbeOutput, StepStreamParser, type ProbeRequest, type ProbeResult, type StepRequest } from './probe-script.js';
 
 export type StepOutcome = { rc: number; output: string } | 'stopped';
@@ -12,11 +13,23 @@ export interface StepsResult {
   partialOutput: string;
 }
 
-/** Runs steps in one exec, answering each step's go-ahead request unless a stop was asked for. */
+/**
+ * Runs steps in one exec, answering each step's go-ahead request unless a stop was asked for.
+ * Outcomes are per task: a fused step's outcome (and its start) counts for each of its tasks.
+ */
 export async function executeSteps(
   conn: HostConnection,
   steps: readonly StepRequest[],
-  opts: { timeoutMs: number; stopRequested: () => boolean; epilogue?: string; verify?: ProbeRequest[]; onStart?: (index: number) => void },
+  opts: {
+    timeoutMs: number;
+    stopRequested: () => boolean;
+    epilogue?: string;
+    verify?: ProbeRequest[];
+    /** A step got its go-ahead: its index and the tasks it carries out. */
+    onStart?: (index: number, members: number[]) => void;
+    /** The host's shell, still open after the probes: the steps go to it instead of a new exec. */
+    session?: ShellSession;
+  },
 ): Promise<StepsResult> {
   const nonce = newNonce();
   const parser = new StepStreamParser(nonce);
@@ -24,25 +37,31 @@ export async function executeSteps(
   let execError: Error | undefined;
   const verifyNonce = newNonce();
   const verifyScript = opts.verify?.length ? buildProbeScript(opts.verify, verifyNonce) : undefined;
+  const members = new Map(steps.map((s) => [s.index, membersOf(s)]));
+  const each = (index: number) => members.get(index) ?? [index];
   let stdout = '';
-  try {
-    ({ stdout } = await conn.exec(buildStepScript(steps, nonce, opts.epilogue, verifyScript), {
+  // The shell that ran the probes when there is one (one shell per host), else a new one.
+  const session = opts.session ?? (await conn.shell().catch((err: Error) => err));
+  if (session instanceof Error) execError = session;
+  else {
+    session.phase({
       timeoutMs: opts.timeoutMs,
-      keepStdinOpen: true,
       onStdout: (chunk, channel) => {
+        stdout += chunk;
         for (const ev of parser.feed(chunk)) {
           if (ev.type === 'ready') {
             const go = !opts.stopRequested();
-            if (go) opts.onStart?.(ev.index);
+            if (go) opts.onStart?.(ev.index, each(ev.index));
             channel.write(go ? 'go\n' : 'stop\n');
-          } else if (ev.type === 'end') outcomes.set(ev.index, { rc: ev.rc, output: ev.output });
-          else if (ev.type === 'stopped') outcomes.set(ev.index, 'stopped');
+          } else if (ev.type === 'end') for (const i of each(ev.index)) outcomes.set(i, { rc: ev.rc, output: ev.output });
+          else if (ev.type === 'stopped') for (const i of each(ev.index)) outcomes.set(i, 'stopped');
           else if (ev.type === 'done') channel.end();
         }
       },
-    }));
-  } catch (err) {
-    execError = err as Error;
+    });
+    session.send(buildStepScript(steps, nonce, opts.epilogue, verifyScript));
+    const r = await session.ended;
+    if (r instanceof Error) execError = r;
   }
   const verified = opts.verify?.length && !execError ? parseProbeOutput(stdout, verifyNonce, opts.verify) : new Map<string, ProbeResult>();
   return { outcomes, verified, ...(execError ? { execError } : {}), partialOutput: parser.partialOutput };

@@ -1,18 +1,21 @@
 import path from 'node:path';
-import type { IpFamily, IptablesTable } from '../dsl/types.js';
+import type { IptablesTable } from '../dsl/types.js';
 import { quote } from '../shell/quote.js';
+import type { IptablesTableState } from './iptables.js';
+import { saveText, type IptablesFamily } from './iptables-restore.js';
 import type { DecideContext } from './types.js';
 
 // Every destructive step keeps what it destroys under the run's backup directory and records
 // it in MANIFEST, one tab-separated line per item, so `kremedy undo` knows what to put back
 // without guessing from the directory layout:
-//   iptables <table> <file>     iptables-save -t <table> before the run's first change to it
+//   iptables <table> <file>     the table as iptables-save -t <table> prints it, before the run's first change to it
 //   ip6tables <table> <file>    the same for ip6tables
 //   ipset <file>                `ipset save` of the sets a step destroyed
 //   ipvs <file>                 `ipvsadm -Sn` before `ipvsadm -C`
 //   routes <proto> <file>       `ip route show proto <proto>` before they were flushed
 //   unit <unit> <enabled> <active>   a systemd unit's state before it was stopped and disabled
-//   link <name> <file>          `ip -d -j addr show` (kind, settings, addresses) before deletion
+//   link <name> <file>          `ip -d -j addr show` (kind, settings, addresses) before deletion;
+//                               of that link, or of every link (the entry whose ifname is <name>)
 //   moved <abs path>            the path itself now lives at files/<abs path>
 //   copied <abs path>           a copy of the file as it was, at files/<abs path> (the file stays)
 
@@ -20,7 +23,7 @@ export const MANIFEST = 'MANIFEST';
 
 // Each step runs in its own subshell, so the umask is set every time (a builtin); the
 // directory is made once per run (the test is a builtin too: no process per step).
-function prepare(ctx: DecideContext): string {
+function prepare(ctx: Pick<DecideContext, 'backupDir'>): string {
   return `umask 077; [ -d ${quote(ctx.backupDir)} ] || mkdir -p ${quote(ctx.backupDir)}`;
 }
 
@@ -28,16 +31,20 @@ function ensureDir(dir: string): string {
   return `[ -d ${quote(dir)} ] || mkdir -p ${quote(dir)}`;
 }
 
-function record(ctx: DecideContext, ...fields: string[]): string {
+function record(ctx: Pick<DecideContext, 'backupDir'>, ...fields: string[]): string {
   return `printf '%s\\n' ${quote(fields.join('\t'))} >> ${quote(`${ctx.backupDir}/${MANIFEST}`)}`;
 }
 
-/** Once per table per run: the first save is the state before the run touched that table. */
-export function backupIptables(table: IptablesTable, ctx: DecideContext, family: IpFamily = 'ipv4'): string[] {
-  const bin = family === 'ipv6' ? 'ip6tables' : 'iptables';
+/**
+ * Once per table and family per run: the first save is the state before the run touched that
+ * table. It is written from the probed state (the plan was decided from it, and `apply`
+ * re-probes and refuses a drifted host first), so the host runs no second iptables-save;
+ * `printf` is a builtin.
+ */
+export function backupIptables(table: IptablesTable, state: Pick<IptablesTableState, 'chains' | 'rules'>, ctx: DecideContext, bin: IptablesFamily = 'iptables'): string[] {
   const file = `${bin}-${table}.rules`;
   const q = quote(`${ctx.backupDir}/${file}`);
-  return [prepare(ctx), `[ -e ${q} ] || { ${bin}-save -t ${table} > ${q} && ${record(ctx, bin, table, file)}; }`];
+  return [prepare(ctx), `[ -e ${q} ] || { printf '%s' ${quote(saveText(table, state))} > ${q} && ${record(ctx, bin, table, file)}; }`];
 }
 
 /** Whatever `command` prints, kept as the step's own file and recorded as `kind` (undo reads it). */
@@ -53,15 +60,33 @@ export function backupRecord(ctx: DecideContext, ...fields: string[]): string[] 
   return [prepare(ctx), record(ctx, ...fields)];
 }
 
+const linkFile = (name: string, stepId: string) => `${stepId}-link-${name}.json`;
+
 /** `ip -d -j addr show`: the link's kind and settings and its addresses, in one process. */
 export function backupLink(name: string, ctx: DecideContext): string[] {
-  const file = `${ctx.stepId}-link-${name}.json`;
+  const file = linkFile(name, ctx.stepId);
   const q = quote(`${ctx.backupDir}/${file}`);
   return [
     prepare(ctx),
     // JSON where iproute2 supports it (undo recreates from it); text otherwise, for the record.
     `ip -d -j addr show dev ${quote(name)} > ${q} 2>/dev/null || ip -d addr show dev ${quote(name)} > ${q}`,
     record(ctx, 'link', name, file),
+  ];
+}
+
+/**
+ * Several links deleted in one step: one `ip -d -j addr show` of every link (one process
+ * instead of one per link), written with builtins to each link's usual file; undo picks each
+ * link's own entry by its name.
+ */
+export function backupLinkListing(links: ReadonlyArray<{ name: string; stepId: string }>, ctx: Pick<DecideContext, 'backupDir'>): string[] {
+  return [
+    prepare(ctx),
+    'kr_links=$(ip -d -j addr show 2>/dev/null) || kr_links=$(ip -d addr show)',
+    ...links.flatMap(({ name, stepId }) => {
+      const file = linkFile(name, stepId);
+      return [`printf '%s\\n' "$kr_links" > ${quote(`${ctx.backupDir}/${file}`)}`, record(ctx, 'link', name, file)];
+    }),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { backupIptables } from './backup.js';
+import { restoreCommands, type IptablesRestore } from './iptables-restore.js';
 import { IPTABLES_SAVE_PROBE, readIptablesState, type IptablesTableState } from './iptables.js';
 import type { Operation } from './types.js';
 
@@ -27,14 +28,15 @@ export const iptablesChainReturn: Operation<'iptables-chain-return', IptablesTab
       return { status: 'ok', message: `${spec.table}: ${spec.chain} drops nothing unconditionally (${rules.length} rule(s), left alone)` };
     }
     const target = `-A ${spec.chain} -j RETURN`;
+    // Flush then append, in one commit: the chain never drops more than before.
+    const restore: IptablesRestore = { family: 'iptables', table: spec.table, lines: [`-F ${spec.chain}`, target] };
     return {
       status: 'change',
       summary: `${spec.table}: ${spec.chain} has ${drops.length} unconditional DROP rule(s): replace its ${rules.length} rule(s) with a single RETURN`,
       diff: [...rules.map((r) => `- ${r}`), `+ ${target}`].join('\n'),
-      backup: backupIptables(spec.table, ctx),
-      // Flush then append: while the chain is empty, packets fall through to the caller, which is
-      // what RETURN does, so there is no moment where it drops more than before.
-      commands: [`iptables -t ${spec.table} -F ${spec.chain}`, `iptables -t ${spec.table} ${target}`],
+      backup: backupIptables(spec.table, state, ctx),
+      commands: restoreCommands([restore]),
+      restore,
     };
   },
 };

@@ -1,6 +1,7 @@
 import type { IpFamily, IptablesTable } from '../dsl/types.js';
 import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
 import { backupIptables } from './backup.js';
+import { restoreCommands, type IptablesFamily, type IptablesRestore } from './iptables-restore.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 
 export interface IptablesChain {
@@ -34,7 +35,7 @@ export const IP6TABLES_SAVE_PROBE: ProbeRequest = {
 
 export const saveProbeFor = (family: IpFamily = 'ipv4'): ProbeRequest => (family === 'ipv6' ? IP6TABLES_SAVE_PROBE : IPTABLES_SAVE_PROBE);
 /** The command an iptables task runs: `iptables` or `ip6tables`. */
-export const iptablesBin = (family: IpFamily = 'ipv4'): string => (family === 'ipv6' ? 'ip6tables' : 'iptables');
+export const iptablesBin = (family: IpFamily = 'ipv4'): IptablesFamily => (family === 'ipv6' ? 'ip6tables' : 'iptables');
 
 /** The lines of one table's section (`*nat` … `COMMIT`); empty when the table is not in use. */
 export function tableSection(text: string, table: IptablesTable): string {
@@ -90,12 +91,15 @@ export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
       ...state.rules.map((r) => `- ${r}`),
       ...userChains.map((c) => `- :${c.name} (user chain)`),
     ].join('\n');
+    // -F then -X in one commit: rules go first, so no user chain is still referenced.
+    const restore: IptablesRestore = { family: bin, table: spec.table, lines: ['-F', '-X'] };
     return {
       status: 'change',
       summary: `${spec.table}: flush ${state.rules.length} rule(s), delete ${userChains.length} user chain(s)`,
       diff,
-      backup: backupIptables(spec.table, ctx, spec.family),
-      commands: [`${bin} -t ${spec.table} -F`, `${bin} -t ${spec.table} -X`],
+      backup: backupIptables(spec.table, state, ctx, bin),
+      commands: restoreCommands([restore]),
+      restore,
     };
   },
 };
@@ -118,12 +122,14 @@ export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = 
           : `${spec.table}: table not in use (kernel default policy ACCEPT)`,
       };
     }
+    const restore: IptablesRestore = { family: bin, table: spec.table, lines: wrong.map((c) => `-P ${c.name} ${spec.policy}`) };
     return {
       status: 'change',
       summary: `${spec.table}: set policy ${spec.policy} on ${wrong.map((c) => c.name).join(', ')}`,
       diff: wrong.map((c) => `- :${c.name} ${c.policy}\n+ :${c.name} ${spec.policy}`).join('\n'),
-      backup: backupIptables(spec.table, ctx, spec.family),
-      commands: wrong.map((c) => `${bin} -t ${spec.table} -P ${c.name} ${spec.policy}`),
+      backup: backupIptables(spec.table, state, ctx, bin),
+      commands: restoreCommands([restore]),
+      restore,
     };
   },
 };

@@ -72,6 +72,7 @@ export const linkAbsent: Operation<'link-absent', LinkState> = {
       diff: summariseLink(spec.name, state.details).map((l) => `- ${l}`).join('\n'),
       backup: backupLink(spec.name, ctx),
       commands: [`ip link set dev ${quote(spec.name)} down`, `ip link delete dev ${quote(spec.name)}`],
+      linkDelete: spec.name,
     };
   },
 };

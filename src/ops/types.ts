@@ -1,5 +1,6 @@
 import type { Facts } from '../facts/types.js';
 import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import type { IptablesRestore } from './iptables-restore.js';
 import type { ParamValues, SpecOf, Task, TaskKind } from '../dsl/types.js';
 
 export interface DecideContext {
@@ -19,7 +20,17 @@ export interface DecideContext {
  */
 export type Decision =
   | { status: 'ok'; message: string }
-  | { status: 'change'; summary: string; diff: string; backup: string[]; commands: string[] }
+  | {
+      status: 'change';
+      summary: string;
+      diff: string;
+      backup: string[];
+      commands: string[];
+      /** iptables tasks: the same change as restore lines, so the executor can fuse consecutive ones. */
+      restore?: IptablesRestore;
+      /** link-absent: the link deleted, so the executor can delete neighbouring links in one `ip -batch`. */
+      linkDelete?: string;
+    }
   | { status: 'fail'; message: string };
 
 /** A probe that could not be read (permission denied, binary missing where it matters). */

@@ -38,6 +38,9 @@ export interface DecideInput {
   fleet?: ReadonlyMap<string, Facts>;
 }
 
+/** Zero-padded task position, so backups sort in the order they were taken. */
+export const stepIdOf = (index: number) => String(index + 1).padStart(2, '0');
+
 /** One task's decision from probe results, ignoring `when` (the caller knows it applies). */
 export function decideTask(task: Task, index: number, input: DecideInput): TaskPlan {
   const base = { index, title: task.title, kind: task.spec.kind, spec: task.spec };
@@ -54,7 +57,7 @@ export function decideTask(task: Task, index: number, input: DecideInput): TaskP
     ...ctx,
     task,
     backupDir: input.backupDir,
-    stepId: String(index + 1).padStart(2, '0'),
+    stepId: stepIdOf(index),
   });
   switch (decision.status) {
     case 'ok':
@@ -62,7 +65,7 @@ export function decideTask(task: Task, index: number, input: DecideInput): TaskP
     case 'fail':
       return { ...base, status: 'fail', message: decision.message, state };
     case 'change':
-      return { ...base, status: 'change', summary: decision.summary, diff: decision.diff, backup: decision.backup, commands: decision.commands, state };
+      return { ...base, ...decision, state };
   }
 }
 

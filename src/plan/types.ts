@@ -1,4 +1,5 @@
 import type { Facts } from '../facts/types.js';
+import type { Decision } from '../ops/types.js';
 import type { TaskKind, TaskSpec } from '../dsl/types.js';
 
 /** One task's decision on one host. `state` is what it was decided from (kept for drift checks). */
@@ -6,18 +7,8 @@ export type TaskPlan =
   | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'ok'; message: string; state: unknown }
   | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'skip'; message: string }
   | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'fail'; message: string; state?: unknown }
-  | {
-      index: number;
-      title: string;
-      kind: TaskKind;
-      spec: TaskSpec;
-      status: 'change';
-      summary: string;
-      diff: string;
-      backup: string[];
-      commands: string[];
-      state: unknown;
-    };
+  // A change carries its decision as is: summary, diff, backup, commands (and restore lines).
+  | ({ index: number; title: string; kind: TaskKind; spec: TaskSpec; state: unknown } & Extract<Decision, { status: 'change' }>);
 
 export interface HostPlan {
   host: string;

@@ -71,7 +71,8 @@ export class RunCollector {
       }
       case 'progress':
         this.closeSteps(ev.host, rel);
-        this.starts(ev.host).push({ index: ev.index, atMs: rel });
+        // Every task of a fused step starts (and ends) with it.
+        for (const index of [ev.index, ...(ev.with ?? [])]) this.starts(ev.host).push({ index, atMs: rel });
         break;
       case 'task': {
         const h = this.host(ev.host);

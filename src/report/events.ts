@@ -13,7 +13,8 @@ export interface HostRecap {
 export type RunEvent =
   | { type: 'start'; runId: string; playbook: string; dryRun: boolean; hosts: string[]; params: Record<string, unknown> }
   | { type: 'phase'; host: string; phase: 'connecting' | 'probing' | 'applying' | 'verifying'; detail?: string }
-  | { type: 'progress'; host: string; task: string; index: number }
+  /** A step starts; `with`: the other tasks it carries out at the same time (fused steps). */
+  | { type: 'progress'; host: string; task: string; index: number; with?: number[] }
   | {
       type: 'task';
       host: string;

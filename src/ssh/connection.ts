@@ -41,6 +41,19 @@ export interface ExecOptions {
   keepStdinOpen?: boolean;
 }
 
+/** One `sh -s` on the host, fed script after script (see HostConnection.shell). */
+export interface ShellSession {
+  /** From now on: where stdout chunks go, and the deadline (from now) for the shell to exit. */
+  phase(opts: ExecOptions): void;
+  /** Sends a script; the shell runs it once it has read all of it. */
+  send(script: string): void;
+  /** Closes stdin: the shell exits once it has run what it was sent. */
+  end(): void;
+  /** Never rejects: the shell's output once it exited, or why it did not (deadline, connection lost). */
+  readonly ended: Promise<ExecResult | Error>;
+  readonly stderr: string;
+}
+
 export interface ExecResult {
   stdout: string;
   stderr: string;
@@ -146,6 +159,11 @@ export class HostConnection {
           }
         },
       };
+      // How far the handshake got, for a timeout's message: a host whose sshd never answered
+      // (a loaded machine) reads differently from one that stalled in authentication.
+      let stage = 'no TCP connection';
+      client.on('connect', () => (stage = 'TCP connected, sshd did not finish the key exchange'));
+      client.on('handshake', () => (stage = 'key exchange done, authentication did not finish'));
       client.on('ready', () => settle(() => resolve(client)));
       // A stream we were given (a jump host's channel) lives and dies with this connection:
       // ssh2 only ends it, and the jump host counts it as open until it is closed.
@@ -160,7 +178,7 @@ export class HostConnection {
             );
           }
           if (/timed out/i.test(err.message)) {
-            return reject(new HostUnreachableError('timeout', `connection to ${host.address}:${host.port} timed out after ${opts.connectTimeoutMs} ms`));
+            return reject(new HostUnreachableError('timeout', `connection to ${host.address}:${host.port} timed out after ${opts.connectTimeoutMs} ms (${stage})`));
           }
           reject(new HostUnreachableError('network', `cannot connect to ${host.address}:${host.port}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ')));
         });
@@ -173,64 +191,94 @@ export class HostConnection {
   }
 
   /**
-   * Runs a shell script on the host with /bin/sh; through sudo when the inventory asks to
-   * become root. The script travels as one quoted argument; the sudo password goes on stdin.
+   * Runs a shell script on the host with `/bin/sh -s` and waits for the shell to exit. See
+   * {@link HostConnection.shell}.
    */
-  exec(script: string, opts: ExecOptions): Promise<ExecResult> {
+  async exec(script: string, opts: ExecOptions): Promise<ExecResult> {
+    const session = await this.shell();
+    session.phase(opts);
+    session.send(script);
+    if (!opts.keepStdinOpen) session.end();
+    const r = await session.ended;
+    if (r instanceof Error) throw r;
+    return r;
+  }
+
+  /**
+   * Starts `/bin/sh -s` on the host (through sudo when the inventory asks to become root) and
+   * keeps it: scripts are sent to its stdin one after the other, each framed so that it is
+   * parsed whole before it runs ({@link stdinScript}). A run sends the probe script, reads the
+   * output, plans, and sends the step script to the same shell: one channel, one shell per
+   * host. On stdin, not on the command line: no ARG_MAX limit (a backup of a large iptables
+   * table is part of the step script), nothing of it in `ps`.
+   */
+  shell(): Promise<ShellSession> {
     const started = Date.now();
     const privileged = isPrivileged(this.host);
-    const command = privileged ? `/bin/sh -c ${quote(script)}` : `sudo -S -p '' /bin/sh -c ${quote(script)}`;
-    return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new CommandAbortedError(`connection to ${this.host.name} is closed${this.closeReason ? `: ${this.closeReason}` : ''}`));
-      let timer: NodeJS.Timeout | undefined;
-      let onClientClose: (() => void) | undefined;
-      let counted = true;
+    const sentinel = `@@KR-SCRIPT-${Math.random().toString(36).slice(2, 10)}`;
+    const command = privileged ? '/bin/sh -s' : `sudo -S -p '' /bin/sh -c ${quote(becomeBootstrap(sentinel))}`;
+    return new Promise((resolveShell, rejectShell) => {
+      if (this.closed) return rejectShell(new CommandAbortedError(`connection to ${this.host.name} is closed${this.closeReason ? `: ${this.closeReason}` : ''}`));
       this.openChannels++;
       channelStats.execs++;
       channelStats.maxPerConnection = Math.max(channelStats.maxPerConnection, this.openChannels);
-      const cleanup = () => {
-        if (counted) this.openChannels--;
-        counted = false;
-        if (timer) clearTimeout(timer);
-        if (onClientClose) this.client.off('close', onClientClose);
-      };
       this.client.exec(command, (err, channel) => {
         if (err) {
-          cleanup();
-          return reject(new CommandAbortedError(`cannot start a command on ${this.host.name}: ${err.message}`));
+          this.openChannels--;
+          return rejectShell(new CommandAbortedError(`cannot start a command on ${this.host.name}: ${err.message}`));
         }
         let stdout = '';
         let stderr = '';
         let done = false;
-        const finish = (fn: () => void) => {
+        let timer: NodeJS.Timeout | undefined;
+        let onStdout: ExecOptions['onStdout'];
+        let settle: (r: ExecResult | Error) => void = () => {};
+        const ended = new Promise<ExecResult | Error>((resolve) => (settle = resolve));
+        const finish = (r: ExecResult | Error) => {
           if (done) return;
           done = true;
-          cleanup();
-          fn();
+          this.openChannels--;
+          if (timer) clearTimeout(timer);
+          this.client.off('close', onClientClose);
+          settle(r);
         };
-        timer = setTimeout(() => {
-          finish(() => {
-            channel.close();
-            reject(new CommandAbortedError(`command on ${this.host.name} did not finish within ${opts.timeoutMs} ms`));
-          });
-        }, opts.timeoutMs);
-        onClientClose = () =>
-          finish(() => reject(new CommandAbortedError(`connection to ${this.host.name} was lost while a command was running${this.closeReason ? ` (${this.closeReason})` : ''}`)));
+        const onClientClose = () =>
+          finish(new CommandAbortedError(`connection to ${this.host.name} was lost while a command was running${this.closeReason ? ` (${this.closeReason})` : ''}`));
         this.client.once('close', onClientClose);
         channel.setEncoding('utf8');
         channel.stderr.setEncoding('utf8');
         channel.on('data', (chunk: string) => {
           stdout += chunk;
-          opts.onStdout?.(chunk, channel);
+          onStdout?.(chunk, channel);
         });
         channel.stderr.on('data', (chunk: string) => {
           stderr += chunk;
         });
         channel.on('close', (code: number | null, signal?: string) =>
-          finish(() => resolve({ stdout, stderr, code, ...(signal ? { signal } : {}), durationMs: Date.now() - started })),
+          finish({ stdout, stderr, code, ...(signal ? { signal } : {}), durationMs: Date.now() - started }),
         );
         if (!privileged && this.host.becomePassword !== undefined) channel.write(`${this.host.becomePassword}\n`);
-        if (!opts.keepStdinOpen) channel.end();
+        if (!privileged) channel.write(`${sentinel}\n`);
+        resolveShell({
+          ended,
+          get stderr() {
+            return stderr;
+          },
+          phase: (opts) => {
+            onStdout = opts.onStdout;
+            if (timer) clearTimeout(timer);
+            timer = setTimeout(() => {
+              channel.close();
+              finish(new CommandAbortedError(`command on ${this.host.name} did not finish within ${opts.timeoutMs} ms`));
+            }, opts.timeoutMs);
+          },
+          send: (script) => {
+            if (!done) channel.write(stdinScript(script));
+          },
+          end: () => {
+            if (!done) channel.end();
+          },
+        });
       });
     });
   }
@@ -239,6 +287,27 @@ export class HostConnection {
     if (!this.closed) this.client.end();
     this.closed = true;
   }
+}
+
+/**
+ * The script as `sh -s` reads it: one brace group, so the shell parses all of it before it
+ * runs any of it. Without that, a command of the script that reads stdin (the step script's
+ * go-ahead `read`) could swallow the rest of the script, and a go-ahead could be parsed as a
+ * command.
+ */
+export function stdinScript(script: string): string {
+  return `{\n${script}\n}\n`;
+}
+
+/**
+ * With sudo, stdin first carries the password when sudo asks for one, and nothing when it does
+ * not (NOPASSWD, cached credentials); kremedy cannot know which. The shell sudo starts skips
+ * lines up to a sentinel (a password line, if sudo left it, is read and dropped, never run),
+ * then becomes `sh -s` on the rest. `read` takes one byte at a time: nothing past the sentinel
+ * is consumed.
+ */
+export function becomeBootstrap(sentinel: string): string {
+  return `while IFS= read -r kr_l; do [ "$kr_l" = '${sentinel}' ] && exec /bin/sh -s; done; exit 126`;
 }
 
 function describeAuth(opts: ConnectOptions): string {

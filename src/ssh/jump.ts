@@ -43,6 +43,12 @@ interface JumpConnection {
   sock?: Duplex;
 }
 
+/**
+ * A jump host itself could not be reached. It stays failed for the run (every host behind it
+ * gets this error at once), so the connector does not try a host behind it again.
+ */
+export class JumpHostUnreachableError extends HostUnreachableError {}
+
 export const endpointId = (e: Endpoint) => `${e.user}@${e.address}:${e.port}${e.keyFile ? `#${e.keyFile}` : ''}`;
 export const describeJump = (e: Endpoint) => `jump host ${e.label}${e.label !== e.address ? ` (${e.address}:${e.port})` : e.port !== 22 ? `:${e.port}` : ''}`;
 
@@ -134,7 +140,7 @@ export class JumpPool {
       return { client, endpoint, open: 0, waiting: [], forget, ...(sock ? { sock } : {}) };
     } catch (err) {
       sock?.destroy();
-      if (err instanceof HostUnreachableError) throw new HostUnreachableError(err.reason, `${describeJump(endpoint)} is unreachable: ${err.message}`);
+      if (err instanceof HostUnreachableError) throw new JumpHostUnreachableError(err.reason, `${describeJump(endpoint)} is unreachable: ${err.message}`);
       throw err;
     }
   }

@@ -132,7 +132,9 @@ export function restoreSteps(dir: string, manifest: ManifestEntry[], files: Read
       const raw = files.get(e.file);
       let link: LinkJson | undefined;
       try {
-        link = raw ? (JSON.parse(raw) as LinkJson[])[0] : undefined;
+        // A file of one link, or the listing of every link taken for several deletions at once.
+        const all = raw ? (JSON.parse(raw) as LinkJson[]) : [];
+        link = all.find((l) => l.ifname === e.name) ?? (all.length === 1 ? all[0] : undefined);
       } catch {
         link = undefined;
       }

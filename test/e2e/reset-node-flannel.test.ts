@@ -64,3 +64,32 @@ test.serial('a second run changes nothing and says so', async (t) => {
   t.is(recapOf(res)['master']?.failed, 0);
   t.regex(res.stderr, /0 change\(s\) made, 1 already converged/);
 });
+
+test.serial('fused iptables steps fail together: a failing iptables-restore fails every iptables task with its error, and nothing after it runs', async (t) => {
+  await reseed('master', 'flannel');
+  // A shim ahead of the real binary on sshd's PATH: the restore fails the way a rejected
+  // input does (exit 1, a message naming the line), after the backups were taken.
+  const shim = '/usr/local/sbin/iptables-restore';
+  await onHost('master', `printf '#!/bin/sh\\ncat >/dev/null\\necho "iptables-restore: line 3 failed (injected)" >&2\\nexit 1\\n' > ${shim} && chmod 755 ${shim}`);
+  try {
+    const before = await onHost('master', 'iptables-save | grep -v "^#"');
+    const res = await kremedy(['run', 'reset-node', '--hosts', 'master', '--json']);
+    t.is(res.code, 2, res.stderr);
+    const tasks = tasksOf(res, 'master');
+    const iptablesTasks = tasks.filter((e) => /iptables/.test(e.task) && e.status !== 'ok');
+    t.deepEqual(iptablesTasks.map((e) => e.task), [
+      'iptables filter: policy ACCEPT on INPUT, FORWARD, OUTPUT',
+      'flush iptables filter table and delete its user chains',
+      'flush iptables nat table and delete its user chains',
+    ]);
+    for (const e of iptablesTasks) {
+      t.is(e.status, 'failed', e.task);
+      t.regex(e.message ?? '', /line 3 failed \(injected\)/, e.task);
+    }
+    t.true(tasks.filter((e) => /absent/.test(e.task) && e.status !== 'ok').every((e) => e.status === 'skipped'), 'no step after the failed restore ran');
+    t.is(await onHost('master', 'iptables-save | grep -v "^#"'), before, 'the rules are as they were');
+    t.is((await tryOnHost('master', 'ip link show flannel.1')).code, 0, 'flannel.1 is still there');
+  } finally {
+    await onHost('master', `rm -f ${shim}`);
+  }
+});

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { buildProbeScript, buildStepScript, parseProbeOutput, StepStreamParser, type StepEvent } from '../../src/exec/probe-script.js';
+import { becomeBootstrap, stdinScript } from '../../src/ssh/connection.js';
 
 // These run the generated scripts with the real /bin/sh (harmless commands only).
 const sh = (script: string) => execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
@@ -31,9 +32,11 @@ test('probe script: a probe that reads stdin gets EOF instead of hanging', (t) =
   t.is(results.get('a')?.stdout, 'done');
 });
 
-function runSteps(script: string, nonce: string, answer: (index: number) => 'go' | 'stop'): Promise<StepEvent[]> {
+/** As a host runs it: `sh -s`, the script framed on stdin, go-aheads after it on the same stdin. */
+function runSteps(script: string, nonce: string, answer: (index: number) => 'go' | 'stop', lead = ''): Promise<StepEvent[]> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', script]);
+    const child = lead ? spawn('/bin/sh', ['-c', becomeBootstrap('@@S')]) : spawn('/bin/sh', ['-s']);
+    child.stdin.write(lead + stdinScript(script));
     const parser = new StepStreamParser(nonce);
     const events: StepEvent[] = [];
     child.stdout.setEncoding('utf8');
@@ -64,6 +67,23 @@ test('step script: steps run in order and stop at the first failure', async (t) 
     { type: 'end', index: 5, rc: 1, output: 'partial' },
   ]);
   t.false(events.some((e) => e.type === 'begin' && e.index === 7));
+});
+
+test('sh -s: a step that reads stdin gets EOF; the go-aheads are never parsed as script, the script never read as a go-ahead', async (t) => {
+  // Big enough that the shell cannot have read it in one go before the first step runs.
+  const filler = Array.from({ length: 2000 }, (_, i) => `: filler line ${i}`).join('\n');
+  const script = buildStepScript([{ index: 0, commands: ['cat', 'echo a'] }, { index: 1, commands: [filler, 'echo b'] }], 'q');
+  const events = await runSteps(script, 'q', () => 'go');
+  t.deepEqual(events.filter((e) => e.type === 'end'), [{ type: 'end', index: 0, rc: 0, output: 'a' }, { type: 'end', index: 1, rc: 0, output: 'b' }]);
+  t.true(events.some((e) => e.type === 'done'));
+});
+
+test('become: the shell under sudo drops a password line sudo did not take, then runs the script from stdin', async (t) => {
+  const script = buildStepScript([{ index: 0, commands: ['echo ran'] }], 'b');
+  for (const lead of ['not-the-password; touch /tmp/kr-never\n@@S\n', '@@S\n']) {
+    const events = await runSteps(script, 'b', () => 'go', lead);
+    t.deepEqual(events.filter((e) => e.type === 'end'), [{ type: 'end', index: 0, rc: 0, output: 'ran' }], lead);
+  }
 });
 
 test('step script: "stop" before a step ends the script without running it', async (t) => {

@@ -20,7 +20,7 @@ interface Case {
     | { status: 'ok'; message?: string }
     | { status: 'fail'; message?: string }
     | { status: 'probe-error'; message?: string }
-    | { status: 'change'; commands: string[]; backup?: string[]; diff?: string; summary?: string };
+    | { status: 'change'; commands: string[]; backup?: string[]; diff?: string; summary?: string; restore?: unknown };
 }
 
 const baseFacts: Facts = {
@@ -54,6 +54,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     if (d.status === 'change' && c.expect.status === 'change') {
       t.deepEqual(d.commands, c.expect.commands);
       if (c.expect.backup) t.deepEqual(d.backup, c.expect.backup);
+      if (c.expect.restore !== undefined) t.deepEqual(d.restore, c.expect.restore);
       if (c.expect.diff !== undefined) t.is(d.diff, c.expect.diff);
       if (c.expect.summary !== undefined) t.is(d.summary, c.expect.summary);
     } else if ((d.status === 'ok' || d.status === 'fail') && 'message' in c.expect && c.expect.message) {

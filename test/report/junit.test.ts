@@ -89,3 +89,13 @@ test('step durations come from the progress events', (t) => {
   t.is(web1.tasks[2]?.durationMs, 100);
   t.is(web1.tasks[0]?.durationMs, undefined, 'a task that did not run a step has no duration');
 });
+
+test('a fused step (one progress event carrying other tasks) gives each of its tasks the step duration', (t) => {
+  const events = sampleEvents().filter((e) => !(e.type === 'progress' && e.index === 2));
+  const i = events.findIndex((e) => e.type === 'progress');
+  events[i] = { type: 'progress', host: 'web1', task: 'flush', index: 1, with: [2] };
+  const web1 = collect(events).hosts.find((h) => h.name === 'web1')!;
+  // progress(1 with 2) at +700, verifying at +800: both tasks ran for the same 100 ms.
+  t.is(web1.tasks[1]?.durationMs, 100);
+  t.is(web1.tasks[2]?.durationMs, 100);
+});

@@ -30,6 +30,20 @@ test('links are recreated from `ip -d -j addr show`: kind, settings, MTU, MAC, a
   ]);
 });
 
+test('links deleted together share one listing of every link: each is rebuilt from its own entry', (t) => {
+  const listing = [
+    { ifname: 'lo', mtu: 65536, flags: ['LOOPBACK', 'UP'], linkinfo: undefined },
+    { ifname: 'cni0', mtu: 1450, flags: ['UP'], linkinfo: { info_kind: 'bridge' }, addr_info: [{ family: 'inet', local: '10.244.7.1', prefixlen: 24 }] },
+    { ifname: 'flannel.1', mtu: 1450, flags: ['UP'], linkinfo: { info_kind: 'vxlan', info_data: { id: 1, port: 8472 } } },
+  ];
+  const manifest = parseManifest('link\tflannel.1\t09-links.json\nlink\tcni0\t09-links.json');
+  const { steps, cannot } = restoreSteps(DIR, manifest, new Map([['09-links.json', JSON.stringify(listing)]]));
+  t.deepEqual(cannot, []);
+  t.deepEqual(steps.map((s) => s.title), ['recreate bridge link cni0', 'recreate vxlan link flannel.1']);
+  t.true(steps[0]!.commands.includes('ip addr add 10.244.7.1/24 dev cni0'));
+  t.true(steps[1]!.commands.includes('ip link add flannel.1 type vxlan id 1 dstport 8472'));
+});
+
 test('a link kind kremedy cannot rebuild is reported, with the file that describes it', (t) => {
   const { steps, cannot } = restoreSteps(DIR, parseManifest('link\tveth0\t05-link-veth0.json'), new Map([['05-link-veth0.json', JSON.stringify([{ linkinfo: { info_kind: 'veth' } }])]]));
   t.deepEqual(steps, []);
