@@ -1,7 +1,7 @@
 // Which CNI a host is configured for, and what other CNIs left behind. Shared by the mixed-CNI
 // and kernel checks. kubelet uses the first file of /etc/cni/net.d in name order, so that file
 // decides the configured CNI; a second CNI's config further down is a leftover, not a choice.
-import type { ProbeResult } from '../exec/probe-script.js';
+import type { ProbeResult } from '../facts/probe.js';
 import type { Facts } from '../facts/types.js';
 import { out } from './probes.js';
 

@@ -1,6 +1,7 @@
 // One probe round per host: facts and every enabled check's probes in a single exec, with the
 // host clock read first and last so clock skew can be measured (see clock-skew.ts).
-import { buildProbeScript, newNonce, parseProbeOutput, type ProbeRequest } from '../exec/probe-script.js';
+import { buildProbeScript, newNonce, parseProbeOutput } from '../exec/probe-script.js';
+import type { ProbeRequest } from '../facts/probe.js';
 import { FACT_PROBES, factsFrom } from '../facts/gather.js';
 import { CommandAbortedError, type HostConnection } from '../ssh/connection.js';
 import type { ClockSample, HostCheck, HostProbe } from './types.js';

@@ -1,6 +1,6 @@
 // Probes shared by several checks. Every probe is bounded (tail -n, timeout) so a host with
 // gigabytes of logs or a hung journald cannot stall the single probe round.
-import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
 
 /** Lines kept per log source; the doctor looks at recent history, not the whole archive. */
 export const LOG_TAIL_LINES = 5000;

@@ -1,4 +1,4 @@
-import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
 import type { Facts } from '../facts/types.js';
 
 export type Severity = 'critical' | 'warning' | 'info';

@@ -8,7 +8,8 @@ import type { HostPlan, TaskPlan } from '../plan/types.js';
 import type { EmitFn, TaskStatus } from '../report/events.js';
 import { quote } from '../shell/quote.js';
 import { CommandAbortedError, type HostConnection, type ShellSession } from '../ssh/connection.js';
-import { buildProbeScript, newNonce, parseProbeOutput, type ProbeRequest, type ProbeResult } from './probe-script.js';
+import { buildProbeScript, newNonce, parseProbeOutput } from './probe-script.js';
+import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
 import { fuseSteps } from './fuse.js';
 import { executeSteps } from './steps.js';
 

@@ -2,15 +2,7 @@
 // exec; markers carrying a per-run nonce split the output again, so file content that happens
 // to look like a marker cannot be mistaken for one.
 
-export interface ProbeRequest {
-  id: string;
-  script: string;
-}
-export interface ProbeResult {
-  stdout: string;
-  stderr: string;
-  rc: number;
-}
+import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
 
 export function newNonce(): string {
   return Math.random().toString(36).slice(2, 10) + Date.now().toString(36);

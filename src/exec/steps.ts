@@ -1,6 +1,7 @@
 import type { HostConnection, ShellSession } from '../ssh/connection.js';
 import { membersOf } from './fuse.js';
-import { buildProbeScript, buildStepScript, newNonce, parseProbeOutput, StepStreamParser, type ProbeRequest, type ProbeResult, type StepRequest } from './probe-script.js';
+import { buildProbeScript, buildStepScript, newNonce, parseProbeOutput, StepStreamParser, type StepRequest } from './probe-script.js';
+import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
 
 export type StepOutcome = { rc: number; output: string } | 'stopped';
 

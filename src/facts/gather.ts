@@ -1,7 +1,7 @@
 import type { DetectedCni, Facts, OsFamily } from './types.js';
 import { PROBED_BINARIES } from './types.js';
-import { LINKS_PROBE, linkNames } from '../ops/link.js';
-import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import { LINKS_PROBE, linkNames } from './links.js';
+import type { ProbeRequest, ProbeResult } from './probe.js';
 
 /** `cat` without a process: a `read` loop is a shell builtin (the last line may lack a newline). */
 const catBuiltin = (file: string) => `[ -r ${file} ] || exit 0; while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done < ${file}`;

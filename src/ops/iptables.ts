@@ -1,5 +1,5 @@
 import type { IpFamily, IptablesTable } from '../dsl/types.js';
-import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
 import { backupIptables } from './backup.js';
 import { restoreCommands, type IptablesFamily, type IptablesRestore } from './iptables-restore.js';
 import { ProbeError, probeResult, type Operation } from './types.js';

@@ -2,7 +2,7 @@
 // reset. Flushing its firewall, or clearing its IPVS table (keepalived's load balancer!), would
 // be damage, not remediation. Operations with `scope: 'kube'` act only where evidence is found.
 import type { ReachScope, SpecOf, TaskKind } from '../dsl/types.js';
-import type { ProbeResult } from '../exec/probe-script.js';
+import type { ProbeResult } from '../facts/probe.js';
 import type { Facts } from '../facts/types.js';
 import { IPTABLES_SAVE_PROBE } from './iptables.js';
 import type { Decision, Operation } from './types.js';

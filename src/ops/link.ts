@@ -1,5 +1,6 @@
 import { quote } from '../shell/quote.js';
 import { backupLink } from './backup.js';
+import { LINKS_NO_IP, LINKS_PROBE, linkFromListing, linkNames } from '../facts/links.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 
 export interface LinkState {
@@ -8,57 +9,12 @@ export interface LinkState {
   details: string;
 }
 
-const NO_IP = '#KR:NO-IP';
-
-/**
- * One probe for every link task of a host: `ip -d addr show` lists every link with its kind,
- * settings and addresses in one process, instead of two or three per link. Each task then
- * reads its own link from the listing.
- */
-export const LINKS_PROBE = {
-  id: 'links',
-  script: `command -v ip >/dev/null 2>&1 || { echo '${NO_IP}'; exit 0; }; ip -d addr show`,
-};
-
-const HEADER = /^\d+: ([^:@\s]+)(?:@[^:\s]*)?: /;
-
-/** Names of every link in the listing (`eth0@if6` is eth0). */
-export function linkNames(listing: string): string[] {
-  return listing.split('\n').flatMap((line) => {
-    const m = HEADER.exec(line);
-    return m ? [m[1]!] : [];
-  });
-}
-
-/**
- * The block of one link in `ip -d addr show`, IPv4 addresses included. IPv6 lines are left
- * out: link-local addresses come and go with the link state and are not what a reset removes.
- */
-export function linkFromListing(listing: string, name: string): string | undefined {
-  const block: string[] = [];
-  let inBlock = false;
-  let skipLifetime = false;
-  for (const line of listing.split('\n')) {
-    const header = HEADER.exec(line);
-    if (header) inBlock = header[1] === name;
-    if (!inBlock || line === '') continue;
-    const t = line.trim();
-    if (t.startsWith('inet6 ')) {
-      skipLifetime = true;
-      continue;
-    }
-    if (t.startsWith('valid_lft') && skipLifetime) continue;
-    skipLifetime = false;
-    block.push(line);
-  }
-  return block.length ? block.join('\n') : undefined;
-}
 
 export const linkAbsent: Operation<'link-absent', LinkState> = {
   probes: () => [LINKS_PROBE],
   state(spec, results) {
     const out = probeResult(results, LINKS_PROBE.id).stdout;
-    if (out.trim() === NO_IP) throw new ProbeError('iproute2 (`ip`) is not installed: cannot see network links');
+    if (out.trim() === LINKS_NO_IP) throw new ProbeError('iproute2 (`ip`) is not installed: cannot see network links');
     const details = linkFromListing(out, spec.name);
     if (details === undefined) return { present: false, details: '' };
     // Bridge timers tick every second: left in, they would make every plan look drifted.
@@ -121,7 +77,7 @@ export const linkGlobAbsent: Operation<'link-glob-absent', { links: Array<{ name
   probes: () => [LINKS_PROBE],
   state(spec, results) {
     const out = probeResult(results, LINKS_PROBE.id).stdout;
-    if (out.trim() === NO_IP) throw new ProbeError('iproute2 (`ip`) is not installed: cannot see network links');
+    if (out.trim() === LINKS_NO_IP) throw new ProbeError('iproute2 (`ip`) is not installed: cannot see network links');
     const re = linkGlobRegex(spec.glob);
     return { links: linkNames(out).filter((n) => re.test(n)).map((name) => ({ name, details: linkFromListing(out, name) ?? '' })) };
   },

@@ -1,5 +1,5 @@
 import type { Facts } from '../facts/types.js';
-import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
 import type { IptablesRestore } from './iptables-restore.js';
 import type { ParamValues, SpecOf, Task, TaskKind } from '../dsl/types.js';
 

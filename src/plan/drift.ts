@@ -1,5 +1,5 @@
 import type { Facts } from '../facts/types.js';
-import type { ProbeResult } from '../exec/probe-script.js';
+import type { ProbeResult } from '../facts/probe.js';
 import { operationFor } from '../ops/registry.js';
 import { ProbeError } from '../ops/types.js';
 import type { HostPlan } from './types.js';

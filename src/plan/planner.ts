@@ -1,5 +1,5 @@
 import type { ParamValues, Task } from '../dsl/types.js';
-import type { ProbeRequest, ProbeResult } from '../exec/probe-script.js';
+import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
 import { FACT_PROBES } from '../facts/gather.js';
 import type { Facts } from '../facts/types.js';
 import { operationFor } from '../ops/registry.js';

@@ -11,7 +11,7 @@ import { fuseSteps, membersOf, type ChangePlan } from '../../src/exec/fuse.js';
 import type { Facts } from '../../src/facts/types.js';
 import { IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE } from '../../src/ops/iptables.js';
 import { IPSET_PROBE } from '../../src/ops/ipset.js';
-import { LINKS_PROBE } from '../../src/ops/link.js';
+import { LINKS_PROBE } from '../../src/facts/links.js';
 import { planHost } from '../../src/plan/planner.js';
 
 interface Case {

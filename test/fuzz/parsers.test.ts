@@ -1,7 +1,8 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { KremedyError } from '../../src/errors.js';
-import { buildProbeScript, newNonce, parseProbeOutput, StepStreamParser, type ProbeRequest } from '../../src/exec/probe-script.js';
+import { buildProbeScript, newNonce, parseProbeOutput, StepStreamParser } from '../../src/exec/probe-script.js';
+import type { ProbeRequest } from '../../src/facts/probe.js';
 import { FACT_PROBES, factsFrom } from '../../src/facts/gather.js';
 import { parseIniInventory } from '../../src/inventory/ini.js';
 import { parseYamlInventory } from '../../src/inventory/load.js';

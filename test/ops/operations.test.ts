@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { operationFor } from '../../src/ops/registry.js';
 import { ProbeError } from '../../src/ops/types.js';
-import type { ProbeResult } from '../../src/exec/probe-script.js';
+import type { ProbeResult } from '../../src/facts/probe.js';
 import type { Task, TaskSpec } from '../../src/dsl/types.js';
 import type { Facts } from '../../src/facts/types.js';
 

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskSpec } from '../../src/dsl/types.js';
-import type { ProbeResult } from '../../src/exec/probe-script.js';
+import type { ProbeResult } from '../../src/facts/probe.js';
 import type { Facts } from '../../src/facts/types.js';
 import { detectDrift, type Drift } from '../../src/plan/drift.js';
 import type { HostPlan, TaskPlan } from '../../src/plan/types.js';

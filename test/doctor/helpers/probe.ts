@@ -1,5 +1,5 @@
 // Builds a HostProbe from raw probe output, the way probeForDoctor does after an exec.
-import type { ProbeResult } from '../../../src/exec/probe-script.js';
+import type { ProbeResult } from '../../../src/facts/probe.js';
 import { factsFrom } from '../../../src/facts/gather.js';
 import type { HostProbe } from '../../../src/doctor/types.js';
 

@@ -1,0 +1,14 @@
+// The probe vocabulary: what a host is asked (a read-only sh snippet) and what it answered.
+// Facts, operations and the planner decide from these; the executor only carries them
+// (exec/probe-script.ts is the wire format), so they live here, below all of them.
+
+export interface ProbeRequest {
+  id: string;
+  script: string;
+}
+
+export interface ProbeResult {
+  stdout: string;
+  stderr: string;
+  rc: number;
+}
