@@ -1,6 +1,7 @@
 import { backupIptables } from './backup.js';
 import { restoreCommands, type IptablesRestore } from './iptables-restore.js';
 import { IPTABLES_SAVE_PROBE, readIptablesState, type IptablesTableState } from './iptables.js';
+import { safeNameRule } from '../shell/quote.js';
 import type { Operation } from './types.js';
 
 /** `-A CHAIN -j DROP`, optionally with only a comment: a rule that drops whatever reaches it. */
@@ -20,6 +21,10 @@ export const iptablesChainReturn: Operation<'iptables-chain-return', IptablesTab
   probes: (spec) => [IPTABLES_SAVE_PROBE],
   state: (spec, results) => readIptablesState(spec.table, results),
   decide(spec, state, ctx) {
+    // The name goes into iptables-restore input (inside a quoted heredoc, so no shell sees it),
+    // where a line is split on blanks: only a safe chain name is one word there. The builders
+    // refuse any other (shell/quote.ts); a plan file's spec is checked again here.
+    if (!safeNameRule('chain').pattern.test(spec.chain)) return { status: 'fail', message: `invalid chain name ${JSON.stringify(spec.chain)}: must be ${safeNameRule('chain').description}` };
     if (!state.available) return { status: 'ok', message: 'iptables is not installed: no chain to repair' };
     if (!state.chains.some((c) => c.name === spec.chain)) return { status: 'ok', message: `${spec.table}: no chain ${spec.chain}` };
     const rules = state.rules.filter((r) => r.startsWith(`-A ${spec.chain} `));

@@ -1,9 +1,12 @@
-// POSIX sh quoting for commands kremedy sends to remote hosts.
+// Shell safety, in one place: POSIX sh quoting for commands kremedy sends to remote hosts, and
+// the rule for names (links, chains, units) that reach remote commands.
 //
 // In the spirit of zx's `quote()`: every value interpolated into a command is quoted, so a
-// value is always exactly one shell word (or, for arrays, exactly N words) and nothing in it is
-// ever expanded, substituted or executed by the remote shell. Unlike zx we emit plain POSIX
-// single quotes (no bash `$'...'`), because the remote /bin/sh may be dash or busybox.
+// value is always exactly one shell word and nothing in it is ever expanded, substituted or
+// executed by the remote shell. Unlike zx we emit plain POSIX single quotes (no bash `$'...'`),
+// because the remote /bin/sh may be dash or busybox. Operations build commands with `quote`;
+// builders refuse names with `assertSafeName` (a zx-style `sh` tagged template was here, used
+// by nothing, and went in issue 13: one way to quote, not two).
 
 import { InputError } from '../errors.js';
 
@@ -35,56 +38,6 @@ export function quote(value: string): string {
   if (value === '') return "''";
   if (SAFE_WORD.test(value)) return value;
   return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-export type ShValue = string | number | readonly (string | number)[];
-
-/**
- * Tagged template that builds a POSIX sh command line. The literal parts are shell source and
- * are used *raw* (as written in the TypeScript source: `sh\`printf '%s\n' ${x}\`` hands printf
- * the two characters `\n`, exactly as a .sh file would); every interpolated value is quoted:
- *
- * - a string becomes one word (see `quote`);
- * - a number must be finite and becomes one word (`String(n)`);
- * - an array becomes one word per element, separated by single spaces; an empty array becomes
- *   nothing (zero words), so `sh\`rm -- ${files}\`` with no files is `rm -- `.
- *
- * Anything else (undefined, null, objects, NaN, nested arrays…) is an InputError: a typo that
- * would otherwise send `undefined` to a remote root shell is refused instead.
- */
-export function sh(strings: TemplateStringsArray, ...values: ShValue[]): string {
-  const raw = strings.raw;
-  let out = checkLiteral(raw[0] ?? '');
-  for (let i = 0; i < values.length; i++) {
-    out += quoteValue(values[i], i) + checkLiteral(raw[i + 1] ?? '');
-  }
-  return out;
-}
-
-function quoteValue(value: unknown, index: number): string {
-  if (Array.isArray(value)) {
-    return value.map((item: unknown) => quoteScalar(item, index, true)).join(' ');
-  }
-  return quoteScalar(value, index, false);
-}
-
-function quoteScalar(value: unknown, index: number, inArray: boolean): string {
-  if (typeof value === 'string') return quote(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) {
-      throw new InputError(`sh: value #${index + 1} is a non-finite number (${String(value)})`);
-    }
-    return quote(String(value));
-  }
-  throw new InputError(
-    `sh: value #${index + 1}${inArray ? ' (array element)' : ''} has type ${describeType(value)}; ` +
-      'only strings, finite numbers and arrays of them can be interpolated',
-  );
-}
-
-function checkLiteral(literal: string): string {
-  if (literal.includes('\0')) throw new InputError('sh: template literal contains a NUL byte');
-  return literal;
 }
 
 function describeType(value: unknown): string {

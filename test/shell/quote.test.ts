@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { InputError } from '../../src/errors.js';
-import { SAFE_NAME_RULES, assertSafeName, quote, sh } from '../../src/shell/quote.js';
+import { SAFE_NAME_RULES, assertSafeName, quote } from '../../src/shell/quote.js';
 
 // Every distinct shell we can find: /bin/sh (dash on Debian), bash and dash.
 const SHELLS = [
@@ -136,55 +136,10 @@ test('hostile strings are never executed', (t) => {
   for (const shell of SHELLS) {
     for (const s of HOSTILE) {
       t.is(run(shell, 'printf %s ' + quote(s)), s);
-      t.is(run(shell, sh`printf %s ${s}`), s);
-      t.is(run(shell, sh`printf '%s|' ${[s, s]}`), `${s}|${s}|`);
+      t.is(run(shell, `printf '%s|' ${quote(s)} ${quote(s)}`), `${s}|${s}|`);
     }
   }
   t.false(existsSync(MARKER));
-});
-
-test('sh: interpolated values are quoted, literal parts are raw shell source', (t) => {
-  const file = "/tmp/it's here";
-  t.is(sh`cat ${file} | wc -l`, "cat '/tmp/it'\\''s here' | wc -l");
-  t.is(sh`ip link set ${'eth0'} mtu ${1500}`, 'ip link set eth0 mtu 1500');
-  t.is(sh`echo ${''}`, "echo ''");
-  t.is(sh`printf '%s\n' ${'x y'}`, "printf '%s\\n' 'x y'");
-  t.is(sh`no values`, 'no values');
-  t.is(sh`${'a'}${'b c'}`, "a'b c'");
-});
-
-test('sh: arrays become one quoted word per element; empty array is no word', (t) => {
-  t.is(sh`rm -f -- ${['a', 'b c', "d'e"]}`, "rm -f -- a 'b c' 'd'\\''e'");
-  t.is(sh`rm -f -- ${[]}`, 'rm -f -- ');
-  t.is(sh`seq ${[1, 2.5, -3]}`, 'seq 1 2.5 -3');
-  for (const shell of SHELLS) {
-    t.is(run(shell, sh`printf '<%s>' ${['a b', '', '$(x)', '*']}`), '<a b><><$(x)><*>');
-  }
-});
-
-test('property: sh with an array round-trips every element', (t) => {
-  fc.assert(
-    fc.property(fc.array(shellString, { minLength: 1, maxLength: 6 }), (arr) => {
-      const out = run('/bin/sh', sh`printf '%s\0' ${arr}`);
-      const got = out.split('\0').slice(0, -1);
-      if (JSON.stringify(got) !== JSON.stringify(arr)) {
-        throw new Error(`${JSON.stringify(arr)} came back as ${JSON.stringify(got)}`);
-      }
-    }),
-    { numRuns: 150 },
-  );
-  t.false(existsSync(MARKER));
-});
-
-test('sh: bad values are InputErrors', (t) => {
-  t.throws(() => sh`echo ${'a\0b'}`, { instanceOf: InputError });
-  t.throws(() => sh`echo ${['ok', 'a\0b']}`, { instanceOf: InputError });
-  t.throws(() => sh`echo ${Number.NaN}`, { instanceOf: InputError });
-  t.throws(() => sh`echo ${Number.POSITIVE_INFINITY}`, { instanceOf: InputError });
-  t.throws(() => sh`echo ${undefined as unknown as string}`, { instanceOf: InputError, message: /value #1 has type undefined/ });
-  t.throws(() => sh`echo ${null as unknown as string}`, { instanceOf: InputError });
-  t.throws(() => sh`echo ${{} as unknown as string}`, { instanceOf: InputError });
-  t.throws(() => sh`echo ${[['nested']] as unknown as string[]}`, { instanceOf: InputError, message: /array element/ });
 });
 
 test('assertSafeName: accepts plain names per kind', (t) => {
