@@ -1,6 +1,6 @@
 import { KremedyError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import type { HostRecap } from '../report/events.js';
+import type { HostRecap } from '../exec/events.js';
 
 export { EXIT } from '../exit-codes.js';
 

@@ -5,7 +5,7 @@ import type { Host } from '../inventory/types.js';
 import { detectDrift } from '../plan/drift.js';
 import { decideTask, planHost, probesFor } from '../plan/planner.js';
 import type { HostPlan, TaskPlan } from '../plan/types.js';
-import type { EmitFn, TaskStatus } from '../report/events.js';
+import type { EmitFn, TaskStatus } from './events.js';
 import { quote } from '../shell/quote.js';
 import { CommandAbortedError, type HostConnection, type ShellSession } from '../ssh/connection.js';
 import { buildProbeScript, newNonce, parseProbeOutput } from './probe-script.js';

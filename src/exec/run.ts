@@ -1,7 +1,7 @@
 import type { ParamValues, Task } from '../dsl/types.js';
 import type { Host } from '../inventory/types.js';
 import type { HostPlan } from '../plan/types.js';
-import { emptyRecap, type EmitFn, type HostRecap, type RunEvent } from '../report/events.js';
+import { emptyRecap, type EmitFn, type HostRecap, type RunEvent } from './events.js';
 import type { SshConfig } from '../ssh/config.js';
 import { HostUnreachableError, type HostConnection, type HostKeyPolicy } from '../ssh/connection.js';
 import { splitBatches } from './batches.js';

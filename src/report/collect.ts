@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import type { HostRecap, RunEvent, TaskStatus } from './events.js';
+import type { HostRecap, RunEvent, TaskStatus } from '../exec/events.js';
 import type { Reporter } from './reporter.js';
 
 export type HostResult = Extract<RunEvent, { type: 'host' }>['result'];

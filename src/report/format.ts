@@ -1,4 +1,4 @@
-import type { HostRecap, RunEvent, TaskStatus } from './events.js';
+import type { HostRecap, RunEvent, TaskStatus } from '../exec/events.js';
 
 export interface Style {
   color: boolean;

@@ -1,5 +1,5 @@
 import { Listr, ProcessOutput } from 'listr2';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../exec/events.js';
 import { formatDiff, formatRecap, formatTaskLine, paint, type Style } from './format.js';
 import type { Reporter } from './reporter.js';
 

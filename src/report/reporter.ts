@@ -1,4 +1,4 @@
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../exec/events.js';
 
 /** A reporter consumes events as they happen and may need to flush at the end (listr2). */
 export interface Reporter {

@@ -1,7 +1,7 @@
 import type { HostRunOptions, HostOutcome } from '../exec/host-runner.js';
 import { executeSteps } from '../exec/steps.js';
 import type { Host } from '../inventory/types.js';
-import type { EmitFn } from '../report/events.js';
+import type { EmitFn } from '../exec/events.js';
 import type { HostConnection } from '../ssh/connection.js';
 import { ALREADY, backupProbeScript, parseBackupProbe, restoreSteps } from './restore.js';
 

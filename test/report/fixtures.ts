@@ -1,5 +1,5 @@
 import { RunCollector } from '../../src/report/collect.js';
-import type { RunEvent } from '../../src/report/events.js';
+import type { RunEvent } from '../../src/exec/events.js';
 
 /** Names and messages as hostile as a host or a user can make them. */
 export const HOSTILE = 'x<y>&"\'  ]]> \u0000\u0007\u001b[31mred\u001b[0m \uD800 \uFFFE end';

@@ -1,3 +1,5 @@
+// The run's event vocabulary: what the executor emits and every reporter (report/) shows.
+// It lives with the executor, below the reporters, so exec never imports report/.
 export type TaskStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'skipped';
 
 export interface HostRecap {
