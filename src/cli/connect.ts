@@ -1,11 +1,10 @@
 // How the commands reach hosts: the host keys and ssh_config read once, and (for the read-only
 // commands: facts, runs, doctor) the selected hosts with one connector and the same policy.
-import { hostConnector } from '../exec/connector.js';
+import { hostConnector, type HostAccess } from '../exec/connector.js';
 import { probeEach, type Probed } from '../exec/probe-each.js';
 import type { Host } from '../inventory/types.js';
-import type { SshConfig } from '../ssh/config.js';
 import { loadSshConfig } from '../ssh/config.js';
-import type { HostConnection, HostKeyPolicy } from '../ssh/connection.js';
+import type { HostConnection } from '../ssh/connection.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
 import { defaultKnownHostsFile, resolveHosts } from './common.js';
 
@@ -26,18 +25,22 @@ export interface ProbeCommandArgs extends ConnectArgs {
   timeout: number;
 }
 
-/** known_hosts (--known-hosts, $KREMEDY_KNOWN_HOSTS, ~/.ssh/known_hosts) and the ssh_config (-F). */
-export async function hostAccess(args: Pick<ConnectArgs, 'knownHosts' | 'sshConfig' | 'trustNewHosts'>): Promise<{ hostKeys: HostKeyPolicy; sshConfig?: SshConfig }> {
+/** How to reach hosts: known_hosts (--known-hosts, $KREMEDY_KNOWN_HOSTS, ~/.ssh/known_hosts), the ssh_config (-F), --connect-timeout. */
+export async function hostAccess(args: Pick<ConnectArgs, 'knownHosts' | 'sshConfig' | 'trustNewHosts' | 'connectTimeout'>): Promise<HostAccess> {
   const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
   const knownHosts = await loadKnownHosts(knownHostsFile);
   const sshConfig = loadSshConfig(args.sshConfig);
-  return { hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts }, ...(sshConfig ? { sshConfig } : {}) };
+  return {
+    hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts },
+    ...(sshConfig ? { sshConfig } : {}),
+    connectTimeoutMs: args.connectTimeout * 1000,
+  };
 }
 
 export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Host[]; connect: (host: Host) => Promise<HostConnection> }> {
   const { hosts } = await resolveHosts(args);
-  const { hostKeys, sshConfig } = await hostAccess(args);
-  return { hosts, connect: hostConnector(hosts, hostKeys, args.connectTimeout * 1000, sshConfig) };
+  const access = await hostAccess(args);
+  return { hosts, connect: hostConnector(hosts, access.hostKeys, access.connectTimeoutMs, access.sshConfig) };
 }
 
 /** Selects the hosts, then runs `fn` on a session to each (see probeEach), in inventory order. */

@@ -27,6 +27,14 @@ export const DEFAULT_CONNECT_ATTEMPTS = 2;
 const RETRIED = new Set<UnreachableReason>(['timeout', 'network']);
 const RETRY_PAUSE_MS = 1000;
 
+/** How to reach hosts, for every command: host-key policy, ssh_config, connect timeout. */
+export interface HostAccess {
+  hostKeys: HostKeyPolicy;
+  /** The ssh_config in effect (-F FILE, else ~/.ssh/config), or none. */
+  sshConfig?: SshConfig;
+  connectTimeoutMs: number;
+}
+
 /**
  * One way to open a session, for every command: where to connect is resolved for every host
  * up front (inventory, ansible_ssh_*_args, ssh_config: a ProxyCommand kremedy cannot follow is

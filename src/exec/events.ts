@@ -2,6 +2,9 @@
 // It lives with the executor, below the reporters, so exec never imports report/.
 export type TaskStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'skipped';
 
+/** How a host's run ended: the one vocabulary from the runner to the reports and the exit status. */
+export type HostResult = 'ok' | 'failed' | 'unreachable' | 'not-started';
+
 export interface HostRecap {
   ok: number;
   changed: number;
@@ -28,7 +31,7 @@ export type RunEvent =
       diff?: string;
     }
   | { type: 'drift'; host: string; drift: Array<{ what: string; planned: string; now: string }> }
-  | { type: 'host'; host: string; result: 'ok' | 'failed' | 'unreachable' | 'not-started'; message?: string; durationMs: number }
+  | { type: 'host'; host: string; result: HostResult; message?: string; durationMs: number }
   | { type: 'recap'; runId: string; hosts: Record<string, HostRecap>; durationMs: number; interrupted?: 'SIGINT' | 'SIGTERM' };
 
 export type EmitFn = (event: RunEvent) => void;

@@ -5,7 +5,7 @@ import type { Host } from '../inventory/types.js';
 import { detectDrift } from '../plan/drift.js';
 import { decideTask, planHost, probesFor } from '../plan/planner.js';
 import type { HostPlan, TaskPlan } from '../plan/types.js';
-import type { EmitFn, TaskStatus } from './events.js';
+import type { EmitFn, HostResult, TaskStatus } from './events.js';
 import { quote } from '../shell/quote.js';
 import { CommandAbortedError, type HostConnection, type ShellSession } from '../ssh/connection.js';
 import { buildProbeScript, newNonce, parseProbeOutput } from './probe-script.js';
@@ -24,7 +24,10 @@ export interface HostRunOptions {
   stopRequested: () => boolean;
 }
 
-export type HostOutcome = { result: 'ok' | 'failed'; message?: string; plan?: HostPlan };
+/** How a host ended, with its plan when it got that far; a host never worked on has only a reason. */
+export type HostOutcome =
+  | { result: Extract<HostResult, 'ok' | 'failed'>; message?: string; plan?: HostPlan }
+  | { result: Extract<HostResult, 'unreachable' | 'not-started'>; message: string };
 
 export async function probeHost(
   conn: HostConnection,

@@ -2,19 +2,14 @@ import type { ParamValues, Task } from '../dsl/types.js';
 import type { Host } from '../inventory/types.js';
 import type { HostPlan } from '../plan/types.js';
 import { emptyRecap, type EmitFn, type HostRecap, type RunEvent } from './events.js';
-import type { SshConfig } from '../ssh/config.js';
-import { HostUnreachableError, type HostConnection, type HostKeyPolicy } from '../ssh/connection.js';
+import { HostUnreachableError, type HostConnection } from '../ssh/connection.js';
 import { splitBatches } from './batches.js';
-import { hostConnector } from './connector.js';
+import { hostConnector, type HostAccess } from './connector.js';
 import { applySavedPlan, runHost, type HostOutcome, type HostRunOptions } from './host-runner.js';
 import { forEachLimited } from './pool.js';
 
-export interface ConnectionSettings {
+export interface ConnectionSettings extends HostAccess {
   forks: number;
-  hostKeys: HostKeyPolicy;
-  /** The ssh_config in effect (-F FILE, else ~/.ssh/config), or none. */
-  sshConfig?: SshConfig;
-  connectTimeoutMs: number;
   commandTimeoutMs: number;
   /** Hosts per batch (--serial); all at once when undefined. */
   batchSize?: number;
@@ -41,12 +36,11 @@ export interface RunOptions extends ConnectionSettings {
   dryRun: boolean;
 }
 
-export type HostResult = HostOutcome | { result: 'unreachable'; message: string } | { result: 'not-started'; message: string };
 
 export interface RunSummary {
   runId: string;
   recap: Record<string, HostRecap>;
-  outcomes: Map<string, HostResult>;
+  outcomes: Map<string, HostOutcome>;
   interrupted?: 'SIGINT' | 'SIGTERM';
 }
 

@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import type { HostRecap, RunEvent, TaskStatus } from '../exec/events.js';
+import type { HostRecap, HostResult, RunEvent, TaskStatus } from '../exec/events.js';
 import type { Reporter } from './reporter.js';
 
-export type HostResult = Extract<RunEvent, { type: 'host' }>['result'];
 
 // File reports (JUnit, HTML) are written once, at the end, from the whole run. This collector
 // turns the event stream into that whole. Events carry no timestamps: the collector stamps them

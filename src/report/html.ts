@@ -1,6 +1,6 @@
-import { fileReporter, type HostRecord, type HostResult, type RunRecord, type TaskRecord } from './collect.js';
+import { fileReporter, type HostRecord, type RunRecord, type TaskRecord } from './collect.js';
 import { escapeHtml as h } from './escape.js';
-import type { HostRecap, TaskStatus } from '../exec/events.js';
+import type { HostRecap, HostResult, TaskStatus } from '../exec/events.js';
 import type { Reporter } from './reporter.js';
 
 // One self-contained page (inline CSS, no script, no external asset) so it can be attached to a

@@ -31,12 +31,9 @@ export async function connectionSettings(args: ConnectionArgs, hostCount: number
   if (!Number.isInteger(args.forks) || args.forks < 1) throw new InputError(`--forks must be a positive integer, got ${args.forks}`);
   if (!(args.connectTimeout > 0) || !(args.timeout > 0)) throw new InputError('--connect-timeout and --timeout must be positive numbers of seconds');
   if (args.keep !== undefined && (!Number.isInteger(args.keep) || args.keep < 1)) throw new InputError(`--keep must be a positive integer, got ${args.keep}`);
-  const { hostKeys, sshConfig } = await hostAccess(args);
   return {
     forks: args.forks,
-    ...(sshConfig ? { sshConfig } : {}),
-    hostKeys,
-    connectTimeoutMs: args.connectTimeout * 1000,
+    ...(await hostAccess(args)),
     commandTimeoutMs: args.timeout * 1000,
     ...(args.serial !== undefined ? { batchSize: resolveCount('--serial', args.serial, hostCount, { allowZero: false }) } : {}),
     ...(args.maxFail !== undefined ? { maxFail: resolveCount('--max-fail', args.maxFail, hostCount, { allowZero: true }) } : {}),
