@@ -1,6 +1,9 @@
 // The run's event vocabulary: what the executor emits and every reporter (report/) shows.
 // It lives with the executor, below the reporters, so exec never imports report/.
-export type TaskStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'skipped';
+import type { TaskStatus } from '../plan/status.js';
+
+// The task statuses are defined with the rest of the status vocabulary (plan/status.ts).
+export type { TaskStatus };
 
 /** How a host's run ended: the one vocabulary from the runner to the reports and the exit status. */
 export type HostResult = 'ok' | 'failed' | 'unreachable' | 'not-started';

@@ -4,6 +4,7 @@ import type { Facts } from '../facts/types.js';
 import type { Host } from '../inventory/types.js';
 import { detectDrift } from '../plan/drift.js';
 import { decideTask, planHost, probesFor } from '../plan/planner.js';
+import { changeOutcome, plannedStatus, type ApplyResult, type LadderState } from '../plan/status.js';
 import type { HostPlan, TaskPlan } from '../plan/types.js';
 import type { EmitFn, HostResult, TaskStatus } from './events.js';
 import { quote } from '../shell/quote.js';
@@ -98,19 +99,6 @@ function taskEmitter(host: string, emit: EmitFn): EmitTask {
       ...(message ? { message } : {}),
       ...(t.status === 'change' ? { summary: t.summary, diff: t.diff } : {}),
     });
-}
-
-function plannedStatus(t: TaskPlan): { status: TaskStatus; message: string } {
-  switch (t.status) {
-    case 'ok':
-      return { status: 'ok', message: t.message };
-    case 'skip':
-      return { status: 'skipped', message: t.message };
-    case 'fail':
-      return { status: 'failed', message: t.message };
-    case 'change':
-      return { status: 'pending', message: t.summary };
-  }
 }
 
 /** Report a plan without acting: a dry run, or a host refused before any step. */
@@ -216,72 +204,53 @@ async function applyHostPlan(
     },
   );
 
-  // Re-probe: a step counts as changed only if its own decision on the new state is "ok".
-  const verified = new Map<number, TaskPlan>();
-  let verifyError: Error | undefined;
   const ran = changes.filter((t) => {
     const o = outcome.get(t.index);
     return o !== undefined && o !== 'stopped' && o.rc === 0;
   });
-  if (ran.length > 0 && !execError) {
-    emit({ type: 'phase', host: host.name, phase: 'verifying' });
-    try {
-      // Only what ran is probed again, without the facts: the decisions of link, file and
-      // iptables tasks do not read facts, and a reset is expected to change some (the CNI).
-      // Usually the step script already probed (every step ran); else probe what did run now.
-      const results =
-        verifyResults.size === verifyProbes.length
-          ? verifyResults
-          : await runProbes(conn, probesFor(ran.map((t) => tasks[t.index]!), { facts: false }), opts.commandTimeoutMs);
-      for (const t of ran) {
-        verified.set(t.index, decideTask(tasks[t.index]!, t.index, { facts: plan.facts, params, results, backupDir: backupDirOf(opts) }));
-      }
-    } catch (err) {
-      verifyError = err as Error;
-    }
-  }
+  const { verified, verifyError } =
+    ran.length > 0 && !execError ? await verifyChanges(conn, host, ran, tasks, params, plan, opts, verifyResults, verifyProbes.length, emit) : { verified: new Map<number, TaskPlan>() };
 
-  let failure: string | undefined;
-  let stopped = false;
+  const ladder: LadderState = { stopped: false };
+  const applied: ApplyResult = { ...(execError ? { execError } : {}), partialOutput, ...(verifyError ? { verifyError } : {}) };
   for (const t of plan.tasks) {
-    if (t.status !== 'change') {
-      const p = plannedStatus(t);
-      emitTask(t, p.status, p.message);
-      continue;
-    }
-    const o = outcome.get(t.index);
-    if (o !== undefined && o !== 'stopped' && o.rc !== 0) {
-      // Checked first: every task of a fused step that failed fails with the step's error.
-      failure ??= `${t.title}: exit ${o.rc}: ${lastLines(o.output)}`;
-      emitTask(t, 'failed', `exit ${o.rc}: ${lastLines(o.output) || '(no output)'}`);
-    } else if (failure) {
-      emitTask(t, 'skipped', 'not run: an earlier step failed on this host');
-    } else if (o === 'stopped' || (o === undefined && stopped)) {
-      stopped = true;
-      emitTask(t, 'skipped', 'not run: interrupted');
-    } else if (o === undefined) {
-      const partial = partialOutput.trim();
-      const why = execError ? execError.message : 'the step did not report back';
-      failure = `${t.title}: ${why}`;
-      emitTask(t, 'failed', `${why}${partial ? `; output so far: ${partial.slice(-500)}` : ''}`);
-    } else if (verifyError) {
-      failure = `${t.title}: ran, but could not verify: ${verifyError.message}`;
-      emitTask(t, 'failed', `ran, but could not verify: ${verifyError.message}`);
-    } else {
-      const after = verified.get(t.index);
-      if (after && after.status !== 'ok') {
-        const why = after.status === 'change' ? `still to do: ${after.summary}` : after.status === 'fail' ? after.message : after.status;
-        failure = `${t.title}: did not converge (${why})`;
-        emitTask(t, 'failed', `ran without error but did not converge: ${why}`);
-      } else {
-        emitTask(t, 'changed', t.summary);
-      }
-    }
+    const end = t.status === 'change' ? changeOutcome(t, outcome.get(t.index), verified.get(t.index), applied, ladder) : plannedStatus(t);
+    emitTask(t, end.status, end.message);
   }
+  const failure = ladder.failure;
   if (failure) return { result: 'failed', message: failure, plan };
   return { result: 'ok', plan };
 }
 
-function lastLines(text: string, n = 3): string {
-  return text.trim().split('\n').slice(-n).join(' | ');
+/**
+ * Re-probe: a step counts as changed only if its own decision on the new state is "ok". Only what
+ * ran is probed again, without the facts: the decisions of link, file and iptables tasks do not
+ * read facts, and a reset is expected to change some (the CNI). Usually the step script already
+ * probed (every step ran); else what did run is probed now.
+ */
+async function verifyChanges(
+  conn: HostConnection,
+  host: Host,
+  ran: ReadonlyArray<Extract<TaskPlan, { status: 'change' }>>,
+  tasks: readonly Task[],
+  params: ParamValues,
+  plan: HostPlan,
+  opts: HostRunOptions,
+  alreadyProbed: ReadonlyMap<string, ProbeResult>,
+  probesAsked: number,
+  emit: EmitFn,
+): Promise<{ verified: Map<number, TaskPlan>; verifyError?: Error }> {
+  const verified = new Map<number, TaskPlan>();
+  emit({ type: 'phase', host: host.name, phase: 'verifying' });
+  try {
+    const results =
+      alreadyProbed.size === probesAsked ? alreadyProbed : await runProbes(conn, probesFor(ran.map((t) => tasks[t.index]!), { facts: false }), opts.commandTimeoutMs);
+    for (const t of ran) {
+      verified.set(t.index, decideTask(tasks[t.index]!, t.index, { facts: plan.facts, params, results, backupDir: backupDirOf(opts) }));
+    }
+    return { verified };
+  } catch (err) {
+    return { verified, verifyError: err as Error };
+  }
 }
+
