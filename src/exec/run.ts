@@ -54,6 +54,69 @@ export function newRunId(now = new Date()): string {
 
 type HostWork = (conn: HostConnection, host: Host, opts: HostRunOptions, emit: EmitFn) => Promise<HostOutcome>;
 
+/** The run's bookkeeping: the recap counted from task events, each host's outcome and its `host` event. */
+class Tally {
+  readonly recap: Record<string, HostRecap>;
+  readonly outcomes: RunSummary['outcomes'] = new Map();
+  /** Passes events on, counting task statuses into the recap. */
+  readonly emit: EmitFn;
+
+  constructor(hosts: readonly Host[], out: EmitFn) {
+    this.recap = Object.fromEntries(hosts.map((h) => [h.name, emptyRecap()]));
+    this.emit = (ev: RunEvent) => {
+      if (ev.type === 'task') this.recap[ev.host]![ev.status]++;
+      out(ev);
+    };
+  }
+
+  end(host: string, outcome: HostOutcome, durationMs: number): void {
+    this.outcomes.set(host, outcome);
+    const recap = this.recap[host]!;
+    if (outcome.result === 'unreachable') recap.unreachable = true;
+    // A host refused as a whole (drift, a missing backup) failed even if no single task did.
+    if (outcome.result === 'failed' && recap.failed === 0) recap.failed = 1;
+    this.emit({ type: 'host', host, result: outcome.result, ...(outcome.message ? { message: outcome.message } : {}), durationMs });
+  }
+
+  failures(): number {
+    return [...this.outcomes.values()].filter((o) => o.result === 'failed' || o.result === 'unreachable').length;
+  }
+}
+
+function hostRunOptions(meta: { runId: string; dryRun: boolean }, settings: ConnectionSettings): HostRunOptions {
+  return {
+    runId: meta.runId,
+    dryRun: meta.dryRun,
+    commandTimeoutMs: settings.commandTimeoutMs,
+    backupRoot: settings.backupRoot ?? DEFAULT_BACKUP_ROOT,
+    keepBackups: settings.keepBackups ?? DEFAULT_KEEP_BACKUPS,
+    stopRequested: () => settings.interrupt?.signal !== undefined,
+  };
+}
+
+/** One host: connect (unreachable on failure), the work, the session closed; nothing escapes to the other hosts. */
+async function workOnHost(host: Host, connect: (host: Host) => Promise<HostConnection>, work: HostWork, opts: HostRunOptions, tally: Tally): Promise<void> {
+  const t0 = Date.now();
+  tally.emit({ type: 'phase', host: host.name, phase: 'connecting' });
+  let conn: HostConnection;
+  try {
+    conn = await connect(host);
+  } catch (err) {
+    const message = err instanceof HostUnreachableError ? err.message : String(err);
+    tally.end(host.name, { result: 'unreachable', message }, Date.now() - t0);
+    return;
+  }
+  try {
+    tally.end(host.name, await work(conn, host, opts, tally.emit), Date.now() - t0);
+  } catch (err) {
+    // Anything that escapes the host's work (connection lost while probing, timeouts) fails this host only.
+    tally.recap[host.name]!.failed++;
+    tally.end(host.name, { result: 'failed', message: (err as Error).message }, Date.now() - t0);
+  } finally {
+    conn.close();
+  }
+}
+
 /**
  * The executor: connections, parallelism, batches and the failure budget, around a per-host
  * function. A host's failure never stops the others; only the failure budget stops new batches.
@@ -66,80 +129,38 @@ export async function runOnHosts(
 ): Promise<RunSummary> {
   const started = Date.now();
   const connect = hostConnector(meta.hosts, settings.hostKeys, settings.connectTimeoutMs, settings.sshConfig);
-  const recap: Record<string, HostRecap> = Object.fromEntries(meta.hosts.map((h) => [h.name, emptyRecap()]));
-  const outcomes: RunSummary['outcomes'] = new Map();
-  const countingEmit: EmitFn = (ev: RunEvent) => {
-    if (ev.type === 'task') recap[ev.host]![ev.status]++;
-    emit(ev);
-  };
+  const tally = new Tally(meta.hosts, emit);
   emit({ type: 'start', runId: meta.runId, playbook: meta.playbookName, dryRun: meta.dryRun, hosts: meta.hosts.map((h) => h.name), params: meta.params });
-  const interrupted = () => settings.interrupt?.signal !== undefined;
-  const hostOpts: HostRunOptions = {
-    runId: meta.runId,
-    dryRun: meta.dryRun,
-    commandTimeoutMs: settings.commandTimeoutMs,
-    backupRoot: settings.backupRoot ?? DEFAULT_BACKUP_ROOT,
-    keepBackups: settings.keepBackups ?? DEFAULT_KEEP_BACKUPS,
-    stopRequested: interrupted,
-  };
-
+  const opts = hostRunOptions(meta, settings);
   const one = async (host: Host) => {
     settings.interrupt?.active?.add(host.name);
     try {
-      await oneHost(host);
+      await workOnHost(host, connect, work, opts, tally);
     } finally {
       settings.interrupt?.active?.delete(host.name);
     }
   };
-  const oneHost = async (host: Host) => {
-    const t0 = Date.now();
-    countingEmit({ type: 'phase', host: host.name, phase: 'connecting' });
-    let conn: HostConnection;
-    try {
-      conn = await connect(host);
-    } catch (err) {
-      const message = err instanceof HostUnreachableError ? err.message : String(err);
-      recap[host.name]!.unreachable = true;
-      outcomes.set(host.name, { result: 'unreachable', message });
-      countingEmit({ type: 'host', host: host.name, result: 'unreachable', message, durationMs: Date.now() - t0 });
-      return;
-    }
-    try {
-      const outcome = await work(conn, host, hostOpts, countingEmit);
-      outcomes.set(host.name, outcome);
-      // A host refused as a whole (drift, a missing backup) failed even if no single task did.
-      if (outcome.result === 'failed' && recap[host.name]!.failed === 0) recap[host.name]!.failed = 1;
-      countingEmit({ type: 'host', host: host.name, result: outcome.result, ...(outcome.message ? { message: outcome.message } : {}), durationMs: Date.now() - t0 });
-    } catch (err) {
-      // Anything that escapes the host's work (connection lost while probing, timeouts) fails this host only.
-      const message = (err as Error).message;
-      recap[host.name]!.failed++;
-      outcomes.set(host.name, { result: 'failed', message });
-      countingEmit({ type: 'host', host: host.name, result: 'failed', message, durationMs: Date.now() - t0 });
-    } finally {
-      conn.close();
-    }
-  };
+  for (const { host, why } of await runBatches(meta.hosts, settings, one, tally)) tally.end(host.name, { result: 'not-started', message: why }, 0);
+  const signal = settings.interrupt?.signal;
+  emit({ type: 'recap', runId: meta.runId, hosts: tally.recap, durationMs: Date.now() - started, ...(signal ? { interrupted: signal } : {}) });
+  return { runId: meta.runId, recap: tally.recap, outcomes: tally.outcomes, ...(signal ? { interrupted: signal } : {}) };
+}
 
-  const failures = () => [...outcomes.values()].filter((o) => o.result === 'failed' || o.result === 'unreachable').length;
-  const budgetSpent = () => settings.maxFail !== undefined && failures() > settings.maxFail;
+/** Batch after batch (--serial), --forks hosts at once; returns the hosts not started (interrupt, --max-fail) and why. */
+async function runBatches(hosts: readonly Host[], settings: ConnectionSettings, one: (host: Host) => Promise<void>, tally: Tally): Promise<Array<{ host: Host; why: string }>> {
+  const interrupted = () => settings.interrupt?.signal !== undefined;
+  const budgetSpent = () => settings.maxFail !== undefined && tally.failures() > settings.maxFail;
   const notStarted: Array<{ host: Host; why: string }> = [];
-  for (const batch of splitBatches(meta.hosts, settings.batchSize ?? Math.max(1, meta.hosts.length))) {
+  for (const batch of splitBatches(hosts, settings.batchSize ?? Math.max(1, hosts.length))) {
     if (interrupted() || budgetSpent()) {
-      const why = interrupted() ? 'not started: interrupted' : `not started: failure budget spent (${failures()} failed or unreachable, --max-fail ${settings.maxFail})`;
+      const why = interrupted() ? 'not started: interrupted' : `not started: failure budget spent (${tally.failures()} failed or unreachable, --max-fail ${settings.maxFail})`;
       notStarted.push(...batch.map((host) => ({ host, why })));
       continue;
     }
     const skipped = await forEachLimited(batch, settings.forks, one, interrupted);
     notStarted.push(...skipped.map((host) => ({ host, why: 'not started: interrupted' })));
   }
-  for (const { host, why } of notStarted) {
-    outcomes.set(host.name, { result: 'not-started', message: why });
-    countingEmit({ type: 'host', host: host.name, result: 'not-started', message: why, durationMs: 0 });
-  }
-  const signal = settings.interrupt?.signal;
-  emit({ type: 'recap', runId: meta.runId, hosts: recap, durationMs: Date.now() - started, ...(signal ? { interrupted: signal } : {}) });
-  return { runId: meta.runId, recap, outcomes, ...(signal ? { interrupted: signal } : {}) };
+  return notStarted;
 }
 
 export function runPlaybook(opts: RunOptions, emit: EmitFn): Promise<RunSummary> {
