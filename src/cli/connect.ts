@@ -1,11 +1,8 @@
 // How the commands reach hosts: the host keys and ssh_config read once, and (for the read-only
 // commands: facts, runs, doctor) the selected hosts with one connector and the same policy.
-import { hostConnector, type HostAccess } from '../exec/connector.js';
-import { probeEach, type Probed } from '../exec/probe-each.js';
+import { hostConnector, loadHostAccess, type Connect, type HostAccess } from '../exec/connector.js';
+import { probeEach, type ProbeFn, type Probed } from '../exec/probe-each.js';
 import type { Host } from '../inventory/types.js';
-import { loadSshConfig } from '../ssh/config.js';
-import type { HostConnection } from '../ssh/connection.js';
-import { loadKnownHosts } from '../ssh/known-hosts.js';
 import { defaultKnownHostsFile, resolveHosts } from './common.js';
 
 export interface ConnectArgs {
@@ -26,25 +23,23 @@ export interface ProbeCommandArgs extends ConnectArgs {
 }
 
 /** How to reach hosts: known_hosts (--known-hosts, $KREMEDY_KNOWN_HOSTS, ~/.ssh/known_hosts), the ssh_config (-F), --connect-timeout. */
-export async function hostAccess(args: Pick<ConnectArgs, 'knownHosts' | 'sshConfig' | 'trustNewHosts' | 'connectTimeout'>): Promise<HostAccess> {
-  const knownHostsFile = args.knownHosts ?? defaultKnownHostsFile();
-  const knownHosts = await loadKnownHosts(knownHostsFile);
-  const sshConfig = loadSshConfig(args.sshConfig);
-  return {
-    hostKeys: { knownHosts, knownHostsFile, trustNewHosts: args.trustNewHosts },
-    ...(sshConfig ? { sshConfig } : {}),
+export function hostAccess(args: Pick<ConnectArgs, 'knownHosts' | 'sshConfig' | 'trustNewHosts' | 'connectTimeout'>): Promise<HostAccess> {
+  return loadHostAccess({
+    knownHostsFile: args.knownHosts ?? defaultKnownHostsFile(),
+    trustNewHosts: args.trustNewHosts,
+    sshConfig: args.sshConfig,
     connectTimeoutMs: args.connectTimeout * 1000,
-  };
+  });
 }
 
-export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Host[]; connect: (host: Host) => Promise<HostConnection> }> {
+export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Host[]; connect: Connect }> {
   const { hosts } = await resolveHosts(args);
   const access = await hostAccess(args);
   return { hosts, connect: hostConnector(hosts, access.hostKeys, access.connectTimeoutMs, access.sshConfig) };
 }
 
 /** Selects the hosts, then runs `fn` on a session to each (see probeEach), in inventory order. */
-export async function probeSelected<T>(args: ProbeCommandArgs, fn: (conn: HostConnection, host: Host) => Promise<T>): Promise<Array<Probed<T>>> {
+export async function probeSelected<T>(args: ProbeCommandArgs, fn: ProbeFn<T>): Promise<Array<Probed<T>>> {
   const { hosts, connect } = await prepareConnections(args);
   return probeEach(hosts, { connect, forks: args.forks }, fn);
 }

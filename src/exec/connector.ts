@@ -1,5 +1,6 @@
 import type { Host } from '../inventory/types.js';
-import { SshConfig } from '../ssh/config.js';
+import { loadSshConfig, SshConfig } from '../ssh/config.js';
+import { loadKnownHosts } from '../ssh/known-hosts.js';
 import { HostConnection, HostUnreachableError, type HostKeyPolicy, type UnreachableReason } from '../ssh/connection.js';
 import { describeJump, JumpHostUnreachableError, JumpPool } from '../ssh/jump.js';
 import { resolveRoute, type Route } from '../ssh/route.js';
@@ -34,6 +35,20 @@ export interface HostAccess {
   sshConfig?: SshConfig;
   connectTimeoutMs: number;
 }
+
+/** Reads the host keys and the ssh_config once (-F: a file, `none`, or undefined for ~/.ssh/config when it exists). */
+export async function loadHostAccess(opts: { knownHostsFile: string; trustNewHosts: boolean; sshConfig: string | undefined; connectTimeoutMs: number }): Promise<HostAccess> {
+  const knownHosts = await loadKnownHosts(opts.knownHostsFile);
+  const sshConfig = loadSshConfig(opts.sshConfig);
+  return {
+    hostKeys: { knownHosts, knownHostsFile: opts.knownHostsFile, trustNewHosts: opts.trustNewHosts },
+    ...(sshConfig ? { sshConfig } : {}),
+    connectTimeoutMs: opts.connectTimeoutMs,
+  };
+}
+
+/** Opens a session to one host (see hostConnector). */
+export type Connect = (host: Host) => Promise<HostConnection>;
 
 /**
  * One way to open a session, for every command: where to connect is resolved for every host

@@ -5,6 +5,9 @@ import { forEachLimited } from './pool.js';
 /** What one host gave: `fn`'s value, or why there is none (unreachable, or `fn` failed). */
 export type Probed<T> = { host: Host; value: T } | { host: Host; error: string };
 
+/** The read-only work done on one host's session. */
+export type ProbeFn<T> = (conn: HostConnection, host: Host) => Promise<T>;
+
 export interface ProbeEachOptions {
   connect: (host: Host) => Promise<HostConnection>;
   /** Hosts worked on at once. */
@@ -19,7 +22,7 @@ export interface ProbeEachOptions {
 export async function probeEach<T>(
   hosts: readonly Host[],
   opts: ProbeEachOptions,
-  fn: (conn: HostConnection, host: Host) => Promise<T>,
+  fn: ProbeFn<T>,
 ): Promise<Array<Probed<T>>> {
   const results = new Map<string, Probed<T>>();
   await forEachLimited(hosts, opts.forks, async (host) => {
