@@ -112,14 +112,16 @@ async function fleetBehindBastion(n: number) {
   const names = targets.map((_, i) => `t${i}.internal`);
   const bastion = await server({ forward: Object.fromEntries(names.map((nm, i) => [nm, targets[i]!.port])) });
   const close = () => [bastion, ...targets].forEach((s) => s.close());
-  return { targets, names, bastion, close };
+  // Every target reached through the bastion, and a policy that knows the bastion and each target.
+  const hosts = names.map((nm) => host(nm, `jumper@127.0.0.1:${bastion.port}`));
+  const policy = knownHosts([['127.0.0.1', bastion.port, bastion], ...names.map((nm, i): [string, number, Server] => [nm, 22, targets[i]!])]);
+  return { targets, names, bastion, close, hosts, policy };
 }
 
 test('hosts behind one bastion share one connection to it; each target key is checked under its own name', async (t) => {
   const f = await fleetBehindBastion(2);
   t.teardown(f.close);
-  const hosts = f.names.map((n) => host(n, `jumper@127.0.0.1:${f.bastion.port}`));
-  const policy = knownHosts([['127.0.0.1', f.bastion.port, f.bastion], ...f.names.map((n, i): [string, number, Server] => [n, 22, f.targets[i]!])]);
+  const { hosts, policy } = f;
   const connect = hostConnector(hosts, policy, 5000, undefined);
   const conns = await Promise.all(hosts.map((h) => connect(h)));
   for (const c of conns) t.is((await c.exec('true', { timeoutMs: 5000 })).stdout, 'ran ok\n');
@@ -131,8 +133,7 @@ test('hosts behind one bastion share one connection to it; each target key is ch
 test('at most KREMEDY_JUMP_CHANNELS channels per bastion connection: the next host waits for a free one', async (t) => {
   const f = await fleetBehindBastion(3);
   t.teardown(f.close);
-  const hosts = f.names.map((n) => host(n, `jumper@127.0.0.1:${f.bastion.port}`));
-  const policy = knownHosts([['127.0.0.1', f.bastion.port, f.bastion], ...f.names.map((n, i): [string, number, Server] => [n, 22, f.targets[i]!])]);
+  const { hosts, policy } = f;
   const connect = hostConnector(hosts, policy, 5000, undefined);
   const settled: HostConnection[] = [];
   const pending = hosts.map((h) => connect(h).then((c) => (settled.push(c), c)));
