@@ -35,7 +35,7 @@ export function hostAccess(args: Pick<ConnectArgs, 'knownHosts' | 'sshConfig' | 
 export async function prepareConnections(args: ConnectArgs): Promise<{ hosts: Host[]; connect: Connect }> {
   const { hosts } = await resolveHosts(args);
   const access = await hostAccess(args);
-  return { hosts, connect: hostConnector(hosts, access.hostKeys, access.connectTimeoutMs, access.sshConfig) };
+  return { hosts, connect: hostConnector(hosts, access) };
 }
 
 /** Selects the hosts, then runs `fn` on a session to each (see probeEach), in inventory order. */

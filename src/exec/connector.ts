@@ -1,7 +1,7 @@
 import type { Host } from '../inventory/types.js';
 import { loadSshConfig, SshConfig } from '../ssh/config.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
-import { HostConnection, HostUnreachableError, type HostKeyPolicy, type UnreachableReason } from '../ssh/connection.js';
+import { HostConnection, HostUnreachableError, type SshAccess, type UnreachableReason } from '../ssh/connection.js';
 import { describeJump, JumpHostUnreachableError, JumpPool } from '../ssh/jump.js';
 import { resolveRoute, type Route } from '../ssh/route.js';
 import { loadPrivateKeys } from './credentials.js';
@@ -29,11 +29,9 @@ const RETRIED = new Set<UnreachableReason>(['timeout', 'network']);
 const RETRY_PAUSE_MS = 1000;
 
 /** How to reach hosts, for every command: host-key policy, ssh_config, connect timeout. */
-export interface HostAccess {
-  hostKeys: HostKeyPolicy;
+export interface HostAccess extends SshAccess {
   /** The ssh_config in effect (-F FILE, else ~/.ssh/config), or none. */
   sshConfig?: SshConfig;
-  connectTimeoutMs: number;
 }
 
 /** Reads the host keys and the ssh_config once (-F: a file, `none`, or undefined for ~/.ssh/config when it exists). */
@@ -59,11 +57,10 @@ export type Connect = (host: Host) => Promise<HostConnection>;
  */
 export function hostConnector(
   hosts: readonly Host[],
-  hostKeys: HostKeyPolicy,
-  connectTimeoutMs: number,
-  sshConfig?: SshConfig,
+  access: HostAccess,
   warn: (message: string) => void = (m) => process.stderr.write(`kremedy: warning: ${m}\n`),
 ): (host: Host) => Promise<HostConnection> {
+  const { hostKeys, connectTimeoutMs, sshConfig } = access;
   const configs = new Map<string, SshConfig>();
   const loadConfig = (file: string) => configs.get(file) ?? configs.set(file, SshConfig.load(file)).get(file)!;
   const routes = new Map<string, Route>(hosts.map((h) => [h.name, resolveRoute(h, { config: sshConfig, loadConfig })]));

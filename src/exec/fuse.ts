@@ -4,7 +4,7 @@ import { restoreCommands } from '../ops/iptables-restore.js';
 import type { TaskPlan } from '../plan/types.js';
 import type { StepRequest } from './probe-script.js';
 
-export type ChangePlan = Extract<TaskPlan, { status: 'change' }>;
+export type ChangePlan = Extract<TaskPlan, { status: 'pending' }>;
 
 /** Which changes can share a step, and the commands of a run of two or more of them. */
 interface Fuser {

@@ -97,16 +97,16 @@ function taskEmitter(host: string, emit: EmitFn): EmitTask {
       index: t.index,
       status,
       ...(message ? { message } : {}),
-      ...(t.status === 'change' ? { summary: t.summary, diff: t.diff } : {}),
+      ...(t.status === 'pending' ? { summary: t.summary, diff: t.diff } : {}),
     });
 }
 
 /** Report a plan without acting: a dry run, or a host refused before any step. */
 function reportPlan(plan: HostPlan, emitTask: EmitTask, dryRun: boolean): HostOutcome {
-  const refusedBy = plan.tasks.find((t) => t.status === 'fail');
+  const refusedBy = plan.tasks.find((t) => t.status === 'failed');
   for (const t of plan.tasks) {
     const p = plannedStatus(t);
-    if (t.status === 'change' && refusedBy && !dryRun) emitTask(t, 'skipped', `not applied: host refused at "${refusedBy.title}"`);
+    if (t.status === 'pending' && refusedBy && !dryRun) emitTask(t, 'skipped', `not applied: host refused at "${refusedBy.title}"`);
     else emitTask(t, p.status, p.message);
   }
   return refusedBy ? { result: 'failed', message: `${refusedBy.title}: ${refusedBy.message}`, plan } : { result: 'ok', plan };
@@ -152,7 +152,7 @@ export async function applySavedPlan(
   if (drift.length > 0) {
     const report = drift.map((d) => `${d.what}:\n  planned against:\n${indent(d.planned)}\n  now:\n${indent(d.now)}`).join('\n');
     for (const t of plan.tasks) {
-      if (t.status === 'change') emitTask(t, 'skipped', 'not applied: the host drifted since the plan was made');
+      if (t.status === 'pending') emitTask(t, 'skipped', 'not applied: the host drifted since the plan was made');
     }
     emit({ type: 'drift', host: host.name, drift });
     return { result: 'failed', message: `state changed since the plan was made; refusing to apply:\n${report}`, plan };
@@ -185,7 +185,7 @@ async function applyHostPlan(
 ): Promise<HostOutcome> {
   const emitTask = taskEmitter(host.name, emit);
   emit({ type: 'phase', host: host.name, phase: 'applying' });
-  const changes = plan.tasks.filter((t): t is Extract<TaskPlan, { status: 'change' }> => t.status === 'change');
+  const changes = plan.tasks.filter((t): t is Extract<TaskPlan, { status: 'pending' }> => t.status === 'pending');
   const verifyProbes = probesFor(changes.map((t) => tasks[t.index]!), { facts: false });
   const { outcomes: outcome, verified: verifyResults, execError, partialOutput } = await executeSteps(
     conn,
@@ -214,7 +214,7 @@ async function applyHostPlan(
   const ladder: LadderState = { stopped: false };
   const applied: ApplyResult = { ...(execError ? { execError } : {}), partialOutput, ...(verifyError ? { verifyError } : {}) };
   for (const t of plan.tasks) {
-    const end = t.status === 'change' ? changeOutcome(t, outcome.get(t.index), verified.get(t.index), applied, ladder) : plannedStatus(t);
+    const end = t.status === 'pending' ? changeOutcome(t, outcome.get(t.index), verified.get(t.index), applied, ladder) : plannedStatus(t);
     emitTask(t, end.status, end.message);
   }
   const failure = ladder.failure;
@@ -231,7 +231,7 @@ async function applyHostPlan(
 async function verifyChanges(
   conn: HostConnection,
   host: Host,
-  ran: ReadonlyArray<Extract<TaskPlan, { status: 'change' }>>,
+  ran: ReadonlyArray<Extract<TaskPlan, { status: 'pending' }>>,
   tasks: readonly Task[],
   params: ParamValues,
   plan: HostPlan,

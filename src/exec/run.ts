@@ -128,7 +128,7 @@ export async function runOnHosts(
   emit: EmitFn,
 ): Promise<RunSummary> {
   const started = Date.now();
-  const connect = hostConnector(meta.hosts, settings.hostKeys, settings.connectTimeoutMs, settings.sshConfig);
+  const connect = hostConnector(meta.hosts, settings);
   const tally = new Tally(meta.hosts, emit);
   emit({ type: 'start', runId: meta.runId, playbook: meta.playbookName, dryRun: meta.dryRun, hosts: meta.hosts.map((h) => h.name), params: meta.params });
   const opts = hostRunOptions(meta, settings);

@@ -26,7 +26,7 @@ export function exceptDocker<S extends IptablesTableState>(op: Operation<'iptabl
     state: (spec, results) => op.state(spec, results),
     decide(spec, state, ctx): Decision {
       const d = op.decide(spec, state, ctx);
-      if (!spec.exceptDocker || d.status !== 'change') return d;
+      if (!spec.exceptDocker || d.status !== 'pending') return d;
       const rest = op.decide(spec, withoutDocker(state) as S, ctx);
       if (rest.status === 'ok') return { status: 'ok', message: `${spec.table}: only Docker's own chains (Docker makes them again when it restarts)` };
       return { ...d, summary: `${d.summary}; Docker's own chains come back when Docker restarts` };
@@ -57,7 +57,7 @@ export const dockerChains: Operation<'docker-chains', DockerChainsState> = {
     }).map((t) => t.table);
     if (missing.length === 0 && foreign.length === 0) return { status: 'ok', message: `Docker's chains are in place in ${spec.tables.join(', ')}` };
     return {
-      status: 'change',
+      status: 'pending',
       summary: `restart docker.service so that it makes its chains again (${[
         ...(foreign.length ? [`the flush of ${foreign.join(', ')} removes them`] : []),
         ...(missing.length ? [`no DOCKER chain in ${missing.join(', ')}`] : []),

@@ -56,7 +56,7 @@ export const filePresent: Operation<'file-present', FileState> = {
   probes: (spec) => [{ id: `file:${spec.path}`, script: fileProbeScript(spec.path) }],
   state: (spec, results) => parseFileProbe(spec.path, probeResult(results, `file:${spec.path}`)),
   decide(spec, state, ctx) {
-    if (state.kind === 'other') return { status: 'fail', message: `${spec.path} exists but is not a regular file: refusing to replace it` };
+    if (state.kind === 'other') return { status: 'failed', message: `${spec.path} exists but is not a regular file: refusing to replace it` };
     if (state.kind === 'file') {
       if (spec.content !== undefined && state.content === spec.content) return { status: 'ok', message: `${spec.path} has the wanted content` };
       const line = validLine(spec, state.content);
@@ -70,19 +70,19 @@ export const filePresent: Operation<'file-present', FileState> = {
         ...spec.content.replace(/\n$/, '').split('\n').map((l) => `+ ${l}`),
       ].join('\n');
       return {
-        status: 'change',
+        status: 'pending',
         summary: `${state.kind === 'file' ? 'rewrite' : 'create'} ${spec.path}`,
         diff,
         backup,
         commands: [...atomicWrite(spec.path, `printf '%s' ${quote(spec.content)}`, spec.mode), ...reload],
       };
     }
-    if (!spec.valid || !spec.generator) return { status: 'fail', message: `file task for ${spec.path} has neither content nor a generator` };
+    if (!spec.valid || !spec.generator) return { status: 'failed', message: `file task for ${spec.path} has neither content nor a generator` };
     // Re-checked on the host: an earlier step of this run (a package's postinst) may have
     // created a valid file since the probe, and that one must be kept.
     const generate = atomicWrite(spec.path, spec.generator, spec.mode);
     return {
-      status: 'change',
+      status: 'pending',
       summary: `${state.kind === 'file' ? 'replace' : 'create'} ${spec.path} (no line matching /${spec.valid}/)`,
       diff: [
         ...(state.kind === 'file' ? state.content.replace(/\n$/, '').split('\n').map((l) => `- ${l}`) : []),

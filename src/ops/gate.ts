@@ -5,9 +5,9 @@ export const gate: Operation<'gate', null> = {
   probes: () => [],
   state: () => null,
   decide(_spec, _state, ctx) {
-    if (!ctx.task.gate) return { status: 'fail', message: `gate "${ctx.task.title}" has no check` };
+    if (!ctx.task.gate) return { status: 'failed', message: `gate "${ctx.task.title}" has no check` };
     const verdict = ctx.task.gate({ facts: ctx.facts, params: ctx.params, ...(ctx.fleet ? { fleet: ctx.fleet } : {}) });
-    return 'refuse' in verdict ? { status: 'fail', message: verdict.refuse } : { status: 'ok', message: verdict.pass };
+    return 'refuse' in verdict ? { status: 'failed', message: verdict.refuse } : { status: 'ok', message: verdict.pass };
   },
 };
 

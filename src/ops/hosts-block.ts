@@ -104,12 +104,12 @@ export const hostsBlock: Operation<'hosts-block', HostsBlockState> = {
   },
   decide(spec, state, ctx): Decision {
     if (!state.exists && spec.state === 'absent') return { status: 'ok', message: `${spec.path} does not exist: no block to remove` };
-    if (!state.exists) return { status: 'fail', message: `${spec.path} does not exist: refusing to create it with only kremedy's block` };
+    if (!state.exists) return { status: 'failed', message: `${spec.path} does not exist: refusing to create it with only kremedy's block` };
     let next: string;
     try {
       next = applyBlock(state.content, spec);
     } catch (err) {
-      return { status: 'fail', message: `${spec.path}: ${(err as Error).message}` };
+      return { status: 'failed', message: `${spec.path}: ${(err as Error).message}` };
     }
     const shadowed = spec.state === 'present' ? shadowing(state.content, spec) : [];
     const warning = shadowed.length ? `; WARNING: earlier lines outside the block win for ${shadowed.join(', ')}` : '';
@@ -121,7 +121,7 @@ export const hostsBlock: Operation<'hosts-block', HostsBlockState> = {
     }
     const target = quote(spec.path);
     return {
-      status: 'change',
+      status: 'pending',
       summary: (spec.state === 'present' ? `set the ${spec.marker} block in ${spec.path} (${spec.lines.length} line(s))` : `remove the ${spec.marker} block from ${spec.path}`) + warning,
       diff: unifiedDiff(spec.path, state.content, next),
       backup: copyToBackup(spec.path, ctx),

@@ -46,7 +46,7 @@ export const ipsetsAbsent: Operation<'ipsets-absent', { available: boolean; sets
     if (doomed.length === 0) return { status: 'ok', message: `no ipset matches ${spec.globs.join(' ')}${kept}` };
     const names = doomed.map((s) => quote(s.name));
     return {
-      status: 'change',
+      status: 'pending',
       summary: `destroy ${doomed.length} ipset(s): ${doomed.map((s) => s.name).join(', ')}${kept}`,
       diff: doomed.map((s) => `- ipset ${s.name} (${s.type}, ${s.entries} entries)`).join('\n'),
       backup: backupOutput(ctx, 'ipsets.save', `for s in ${names.join(' ')}; do ipset save "$s"; done`, 'ipset'),

@@ -24,7 +24,7 @@ export const iptablesChainReturn: Operation<'iptables-chain-return', IptablesTab
     // The name goes into iptables-restore input (inside a quoted heredoc, so no shell sees it),
     // where a line is split on blanks: only a safe chain name is one word there. The builders
     // refuse any other (shell/quote.ts); a plan file's spec is checked again here.
-    if (!safeNameRule('chain').pattern.test(spec.chain)) return { status: 'fail', message: `invalid chain name ${JSON.stringify(spec.chain)}: must be ${safeNameRule('chain').description}` };
+    if (!safeNameRule('chain').pattern.test(spec.chain)) return { status: 'failed', message: `invalid chain name ${JSON.stringify(spec.chain)}: must be ${safeNameRule('chain').description}` };
     if (!state.available) return { status: 'ok', message: 'iptables is not installed: no chain to repair' };
     if (!state.chains.some((c) => c.name === spec.chain)) return { status: 'ok', message: `${spec.table}: no chain ${spec.chain}` };
     const rules = state.rules.filter((r) => r.startsWith(`-A ${spec.chain} `));
@@ -36,7 +36,7 @@ export const iptablesChainReturn: Operation<'iptables-chain-return', IptablesTab
     // Flush then append, in one commit: the chain never drops more than before.
     const restore: IptablesRestore = { family: 'iptables', table: spec.table, lines: [`-F ${spec.chain}`, target] };
     return {
-      status: 'change',
+      status: 'pending',
       summary: `${spec.table}: ${spec.chain} has ${drops.length} unconditional DROP rule(s): replace its ${rules.length} rule(s) with a single RETURN`,
       diff: [...rules.map((r) => `- ${r}`), `+ ${target}`].join('\n'),
       backup: backupIptables(spec.table, state, ctx),

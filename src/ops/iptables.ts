@@ -94,7 +94,7 @@ export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
     // -F then -X in one commit: rules go first, so no user chain is still referenced.
     const restore: IptablesRestore = { family: bin, table: spec.table, lines: ['-F', '-X'] };
     return {
-      status: 'change',
+      status: 'pending',
       summary: `${spec.table}: flush ${state.rules.length} rule(s), delete ${userChains.length} user chain(s)`,
       diff,
       backup: backupIptables(spec.table, state, ctx, bin),
@@ -124,7 +124,7 @@ export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = 
     }
     const restore: IptablesRestore = { family: bin, table: spec.table, lines: wrong.map((c) => `-P ${c.name} ${spec.policy}`) };
     return {
-      status: 'change',
+      status: 'pending',
       summary: `${spec.table}: set policy ${spec.policy} on ${wrong.map((c) => c.name).join(', ')}`,
       diff: wrong.map((c) => `- :${c.name} ${c.policy}\n+ :${c.name} ${spec.policy}`).join('\n'),
       backup: backupIptables(spec.table, state, ctx, bin),

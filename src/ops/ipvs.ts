@@ -35,12 +35,12 @@ export const ipvsCleared: Operation<'ipvs-cleared', IpvsState> = {
     if (state.tool === 'proc') {
       return state.services.length === 0
         ? { status: 'ok', message: 'no IPVS virtual servers (/proc/net/ip_vs)' }
-        : { status: 'fail', message: `${state.services.length} IPVS virtual server(s) in /proc/net/ip_vs (${state.services[0]}), but ipvsadm is not installed: install ipvsadm so they can be saved and cleared` };
+        : { status: 'failed', message: `${state.services.length} IPVS virtual server(s) in /proc/net/ip_vs (${state.services[0]}), but ipvsadm is not installed: install ipvsadm so they can be saved and cleared` };
     }
     const services = state.rules.filter((r) => r.startsWith('-A '));
     if (state.rules.length === 0) return { status: 'ok', message: 'no IPVS virtual servers' };
     return {
-      status: 'change',
+      status: 'pending',
       summary: `clear ${services.length} IPVS virtual server(s) (${state.rules.length - services.length} real server(s))`,
       diff: state.rules.map((r) => `- ${r}`).join('\n'),
       backup: backupOutput(ctx, 'ipvs.rules', 'ipvsadm -Sn', 'ipvs'),

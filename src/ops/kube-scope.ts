@@ -49,7 +49,7 @@ export function scoped<K extends TaskKind, S>(op: Operation<K, S>, what: string)
     },
     decide(spec: SpecOf<K>, state, ctx): Decision {
       const d = op.decide(spec, state, ctx);
-      if (d.status !== 'change' || !(spec as Scoped).scope) return d;
+      if (d.status !== 'pending' || !(spec as Scoped).scope) return d;
       if (kubeEvidence(ctx.facts, state.kubeChains ?? []).length) return d;
       return {
         status: 'ok',

@@ -27,16 +27,39 @@ export interface KubeLiveState {
 const RUNNING = new Set(['active', 'activating', 'reloading', 'deactivating', 'refreshing']);
 const ENABLED = new Set(['enabled', 'enabled-runtime']);
 
-export const KUBE_LIVE_PROBE = {
-  id: 'kube-live',
-  script:
+// Where systemd (system mode) looks for unit files, newest systemd first, plus CentOS 7's
+// /usr/lib: a unit none of these holds cannot be loaded, so systemd knows it only as not-found.
+// The cgroup directories catch a unit still running after its file was deleted.
+export const UNIT_DIRS = [
+  '/etc/systemd/system.control', '/run/systemd/system.control', '/run/systemd/transient', '/run/systemd/generator.early',
+  '/etc/systemd/system', '/etc/systemd/system.attached', '/run/systemd/system', '/run/systemd/system.attached',
+  '/run/systemd/generator', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system',
+  '/run/systemd/generator.late',
+  '/sys/fs/cgroup/system.slice', '/sys/fs/cgroup/unified/system.slice', '/sys/fs/cgroup/systemd/system.slice',
+] as const;
+
+const KUBE_UNITS = [...NODE_UNITS, ...RUNTIME_UNITS];
+
+/**
+ * `systemctl show` costs the host ~20 ms of CPU (systemctl itself, and PID 1 loading each
+ * not-found unit to answer), a fifth of a whole reset. On a host where none of the units has a
+ * unit file or a cgroup, every answer would be "inactive, not-found": the builtin `[` tests
+ * (no process) say so, and the probe prints no unit blocks, which parses the same.
+ */
+export function kubeLiveScript(unitDirs: readonly string[] = UNIT_DIRS): string {
+  return (
+    `kr_u=; for d in ${unitDirs.join(' ')}; do [ -d "$d" ] || continue; for u in ${KUBE_UNITS.join(' ')}; do ` +
+    `if [ -e "$d/$u" ] || [ -L "$d/$u" ]; then kr_u=1; break 2; fi; done; done; ` +
     // One systemctl for every unit (not two per unit): a fleet of hosts shares the CPU.
     // Blocks of Id=/ActiveState=/UnitFileState= lines, one block per unit, blank-line separated.
-    `if command -v systemctl >/dev/null 2>&1; then systemctl show --property=Id,ActiveState,UnitFileState ${[...NODE_UNITS, ...RUNTIME_UNITS].join(' ')} 2>/dev/null; fi; echo; ` +
+    `if [ -n "$kr_u" ] && command -v systemctl >/dev/null 2>&1; then systemctl show --property=Id,ActiveState,UnitFileState ${KUBE_UNITS.join(' ')} 2>/dev/null; fi; echo; ` +
     // Bounded: a wedged runtime must not hold the probe round.
     `if command -v docker >/dev/null 2>&1; then timeout 10 docker ps --filter name=k8s_ --format '{{.ID}} {{.Names}}' 2>/dev/null | sed 's/^/container\\t/'; fi; ` +
-    `if command -v crictl >/dev/null 2>&1; then timeout 10 crictl pods --state ready -q 2>/dev/null | sed 's/^/pod\\t/'; fi; true`,
-};
+    `if command -v crictl >/dev/null 2>&1; then timeout 10 crictl pods --state ready -q 2>/dev/null | sed 's/^/pod\\t/'; fi; true`
+  );
+}
+
+export const KUBE_LIVE_PROBE = { id: 'kube-live', script: kubeLiveScript() };
 
 export function parseKubeLive(stdout: string): KubeLiveState {
   const state: KubeLiveState = { units: [], containers: [], pods: [] };
@@ -91,7 +114,7 @@ export const kubeStopped: Operation<'kube-stopped', KubeLiveState> = {
     }
     if (!spec.stop) {
       return {
-        status: 'fail',
+        status: 'failed',
         message:
           `live Kubernetes node: ${live.join(', ')}; they would put the rules, links and files back within seconds, so a reset here cannot stay clean. ` +
           `Stop them first: -e stop_kubelet=true stops and disables kubelet and the node units and stops the k8s_ containers / CRI pods (as kubespray's reset role does), or drain the node and run kubeadm reset`,
@@ -106,7 +129,7 @@ export const kubeStopped: Operation<'kube-stopped', KubeLiveState> = {
       podIds.length ? `stop ${podIds.length} CRI pod(s)` : '',
     ].filter(Boolean);
     return {
-      status: 'change',
+      status: 'pending',
       summary: `${what.join('; ')} (${runtimes(state)})`,
       diff: [
         ...toStop.flatMap((u) => [`- ${u.unit}: ${u.active}, ${u.enabled}`, `+ ${u.unit}: inactive, ${ENABLED.has(u.enabled) ? 'disabled' : u.enabled}`]),

@@ -23,7 +23,7 @@ export const linkAbsent: Operation<'link-absent', LinkState> = {
   decide(spec, state, ctx) {
     if (!state.present) return { status: 'ok', message: `link ${spec.name} is absent` };
     return {
-      status: 'change',
+      status: 'pending',
       summary: `delete link ${spec.name}`,
       diff: summariseLink(spec.name, state.details).map((l) => `- ${l}`).join('\n'),
       backup: backupLink(spec.name, ctx),
@@ -84,7 +84,7 @@ export const linkGlobAbsent: Operation<'link-glob-absent', { links: Array<{ name
   decide(spec, state, ctx) {
     if (state.links.length === 0) return { status: 'ok', message: `no link matches ${spec.glob}` };
     return {
-      status: 'change',
+      status: 'pending',
       summary: `delete ${state.links.length} link(s) matching ${spec.glob}: ${state.links.map((l) => l.name).join(', ')}`,
       diff: state.links.flatMap((l) => summariseLink(l.name, l.details)).map((l) => `- ${l}`).join('\n'),
       backup: [...new Set(state.links.flatMap((l) => backupLink(l.name, ctx)))],

@@ -42,12 +42,12 @@ export const packagePresent: Operation<'package-present', PackageState> = {
     const bin = (name: string) => ctx.facts.binaries[name] ?? null;
     if (family === 'debian') {
       const pkg = spec.packages.debian;
-      if (state.dpkg === null) return { status: 'fail', message: `dpkg-query is not on this debian-family host (${pretty}): cannot tell whether ${pkg} is installed` };
+      if (state.dpkg === null) return { status: 'failed', message: `dpkg-query is not on this debian-family host (${pretty}): cannot tell whether ${pkg} is installed` };
       if (state.dpkg === 'install ok installed') return { status: 'ok', message: `${pkg} is installed` };
-      if (!bin('apt-get')) return { status: 'fail', message: `${pkg} is not installed and apt-get is not on PATH: install it by hand` };
+      if (!bin('apt-get')) return { status: 'failed', message: `${pkg} is not installed and apt-get is not on PATH: install it by hand` };
       const install = `DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${quote(pkg)}`;
       return {
-        status: 'change',
+        status: 'pending',
         summary: `install ${pkg} with apt-get${state.dpkg ? ` (dpkg status now: ${state.dpkg})` : ''}`,
         diff: `+ package ${pkg}`,
         backup: [],
@@ -57,12 +57,12 @@ export const packagePresent: Operation<'package-present', PackageState> = {
     }
     if (family === 'rhel') {
       const pkg = spec.packages.rhel;
-      if (state.rpm === null) return { status: 'fail', message: `rpm is not on this rhel-family host (${pretty}): cannot tell whether ${pkg} is installed` };
+      if (state.rpm === null) return { status: 'failed', message: `rpm is not on this rhel-family host (${pretty}): cannot tell whether ${pkg} is installed` };
       if (state.rpm === 'installed') return { status: 'ok', message: `${pkg} is installed` };
       const manager = bin('dnf') ? 'dnf' : bin('yum') ? 'yum' : null;
-      if (!manager) return { status: 'fail', message: `${pkg} is not installed and neither dnf nor yum is on PATH: install it by hand` };
+      if (!manager) return { status: 'failed', message: `${pkg} is not installed and neither dnf nor yum is on PATH: install it by hand` };
       return {
-        status: 'change',
+        status: 'pending',
         summary: `install ${pkg} with ${manager}`,
         diff: `+ package ${pkg}`,
         backup: [],
@@ -70,7 +70,7 @@ export const packagePresent: Operation<'package-present', PackageState> = {
       };
     }
     return {
-      status: 'fail',
+      status: 'failed',
       message: `unsupported OS family for ${pretty} (ID=${ctx.facts.os.id}): kremedy installs ${spec.packages.debian} with apt-get (debian family) or ${spec.packages.rhel} with yum/dnf (rhel family) only; install it by hand`,
     };
   },

@@ -34,7 +34,7 @@ export const pathAbsent: Operation<'path-absent', PathState> = {
     if (state.kind === 'absent') return { status: 'ok', message: `${spec.path} is absent` };
     const move = moveToBackup(spec.path, ctx);
     return {
-      status: 'change',
+      status: 'pending',
       summary: `remove ${state.kind} ${spec.path}${state.entries.length ? ` (${state.entries.length} entries)` : ''}`,
       diff: [`- ${spec.path}${state.kind === 'directory' ? '/' : ''}`, ...state.entries.map((e) => `- ${e}`)].join('\n'),
       ...move,
@@ -63,7 +63,7 @@ export const globAbsent: Operation<'glob-absent', GlobState> = {
     if (doomed.length === 0) return { status: 'ok', message: `nothing matches ${spec.dir}/${spec.glob}` };
     const moves = doomed.map((f) => moveToBackup(f, ctx));
     return {
-      status: 'change',
+      status: 'pending',
       summary: `remove ${doomed.length} file(s) matching ${spec.dir}/${spec.glob}`,
       diff: doomed.map((f) => `- ${f}`).join('\n'),
       backup: [...new Set(moves.flatMap((m) => m.backup))],

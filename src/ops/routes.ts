@@ -18,7 +18,7 @@ export const routesAbsent: Operation<'routes-absent', { routes: string[] }> = {
     if (state.routes.length === 0) return { status: 'ok', message: `no proto ${spec.proto} routes` };
     const p = quote(spec.proto);
     return {
-      status: 'change',
+      status: 'pending',
       summary: `flush ${state.routes.length} proto ${spec.proto} route(s)`,
       diff: state.routes.map((r) => `- ${r} proto ${spec.proto}`).join('\n'),
       backup: backupOutput(ctx, `routes-${spec.proto}.txt`, `ip -4 route show proto ${p}`, 'routes', spec.proto),

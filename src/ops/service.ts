@@ -89,7 +89,7 @@ export const service: Operation<'service', ServiceState> = {
   },
   decide(spec, state) {
     if (state.enabled === 'masked' || state.enabled === 'masked-runtime') {
-      return { status: 'fail', message: `${spec.unit} is masked: someone disabled it on purpose; \`systemctl unmask ${spec.unit}\` first if it should run` };
+      return { status: 'failed', message: `${spec.unit} is masked: someone disabled it on purpose; \`systemctl unmask ${spec.unit}\` first if it should run` };
     }
     const enable = !ENABLED.has(state.enabled);
     const start = spec.active && state.active !== 'active';
@@ -98,7 +98,7 @@ export const service: Operation<'service', ServiceState> = {
     }
     const what = [enable ? 'enable' : '', start ? 'start' : ''].filter(Boolean).join(' and ');
     return {
-      status: 'change',
+      status: 'pending',
       summary: `${what} ${spec.unit} (now ${state.enabled}, ${state.active})`,
       diff: [
         ...(enable ? [`- is-enabled: ${state.enabled}`, '+ is-enabled: enabled'] : []),

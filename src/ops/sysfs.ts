@@ -37,11 +37,11 @@ export const sysfsValue: Operation<'sysfs-value', SysfsState> = {
     return { exists: true, current: selectedValue(lines.join('\n')), writable: flag === WRITABLE };
   },
   decide(spec, state) {
-    if (!state.exists) return { status: 'fail', message: `${spec.path} does not exist: this kernel does not offer the setting` };
+    if (!state.exists) return { status: 'failed', message: `${spec.path} does not exist: this kernel does not offer the setting` };
     if (state.current === spec.value) return { status: 'ok', message: `${spec.path} is ${spec.value}` };
     const p = quote(spec.path);
     return {
-      status: 'change',
+      status: 'pending',
       summary:
         `set ${spec.path} to ${spec.value} (now ${state.current})` +
         (state.writable ? '' : ': WARNING it is not writable here (read-only /sys, as in a container), this step will fail'),

@@ -21,7 +21,7 @@ export interface DecideContext {
 export type Decision =
   | { status: 'ok'; message: string }
   | {
-      status: 'change';
+      status: 'pending';
       summary: string;
       diff: string;
       backup: string[];
@@ -31,7 +31,7 @@ export type Decision =
       /** link-absent: the link deleted, so the executor can delete neighbouring links in one `ip -batch`. */
       linkDelete?: string;
     }
-  | { status: 'fail'; message: string };
+  | { status: 'failed'; message: string };
 
 /** A probe that could not be read (permission denied, binary missing where it matters). */
 export class ProbeError extends Error {}

@@ -73,7 +73,7 @@ export function detectDrift(plan: HostPlan, facts: Facts, results: ReadonlyMap<s
     if (before[key] !== after[key]) drifts.push({ what: `fact ${key}`, planned: before[key], now: after[key] });
   }
   for (const t of plan.tasks) {
-    if (t.status === 'skip' || !('state' in t) || t.state === undefined) continue;
+    if (t.status === 'skipped' || !('state' in t) || t.state === undefined) continue;
     let now: unknown;
     try {
       now = operationFor(t.spec.kind).state(t.spec as never, results);

@@ -8,7 +8,8 @@ import type { Host, Inventory } from '../inventory/types.js';
 import { VERSION } from '../version.js';
 import type { HostPlan } from './types.js';
 
-export const PLAN_FORMAT = 'kremedy-plan/1';
+// 2: task statuses use the report's words (pending / failed / skipped, were change / fail / skip).
+export const PLAN_FORMAT = 'kremedy-plan/2';
 
 export interface PlanFile {
   format: typeof PLAN_FORMAT;
@@ -105,7 +106,7 @@ export function countChanges(plans: Iterable<HostPlan>): { steps: number; hosts:
   let steps = 0;
   let hosts = 0;
   for (const p of plans) {
-    steps += p.tasks.filter((t) => t.status === 'change').length;
+    steps += p.tasks.filter((t) => t.status === 'pending').length;
     if (p.verdict === 'changes') hosts++;
   }
   return { steps, hosts };
@@ -131,6 +132,10 @@ export function readPlanFile(file: string, opts: { maxAgeSeconds: number; now?: 
     plan = JSON.parse(text) as PlanFile;
   } catch (err) {
     throw new FileInputError(file, undefined, undefined, `not a plan file (invalid JSON: ${(err as Error).message})`);
+  }
+  if (typeof plan?.format === 'string' && /^kremedy-plan\/\d+$/.test(plan.format) && plan.format !== PLAN_FORMAT) {
+    // A plan is a reviewed snapshot that expires within hours: make it again rather than translate it.
+    throw new PlanRefusedError(`${file}: made by another kremedy version (format ${plan.format}, this one reads ${PLAN_FORMAT}); make the plan again with \`kremedy plan\``);
   }
   if (plan?.format !== PLAN_FORMAT) throw new PlanRefusedError(`${file}: not a kremedy plan (format ${JSON.stringify(plan?.format)}, expected ${PLAN_FORMAT})`);
   const { signature, ...body } = plan;

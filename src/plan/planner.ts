@@ -50,7 +50,7 @@ export function decideTask(task: Task, index: number, input: DecideInput): TaskP
   try {
     state = op.state(task.spec as never, input.results);
   } catch (err) {
-    if (err instanceof ProbeError) return { ...base, status: 'fail', message: `cannot see the current state: ${err.message}` };
+    if (err instanceof ProbeError) return { ...base, status: 'failed', message: `cannot see the current state: ${err.message}` };
     throw err;
   }
   const decision = op.decide(task.spec as never, state, {
@@ -62,9 +62,9 @@ export function decideTask(task: Task, index: number, input: DecideInput): TaskP
   switch (decision.status) {
     case 'ok':
       return { ...base, status: 'ok', message: decision.message, state };
-    case 'fail':
-      return { ...base, status: 'fail', message: decision.message, state };
-    case 'change':
+    case 'failed':
+      return { ...base, status: 'failed', message: decision.message, state };
+    case 'pending':
       return { ...base, ...decision, state };
   }
 }
@@ -74,7 +74,7 @@ export function planHost(input: PlanInput): HostPlan {
   const tasks: TaskPlan[] = input.tasks.map((task, index) => {
     const ctx = { facts: input.facts, params: input.params, ...(input.fleet ? { fleet: input.fleet } : {}) };
     if (task.when && !task.when.test(ctx)) {
-      return { index, title: task.title, kind: task.spec.kind, spec: task.spec, status: 'skip', message: `only when ${task.when.describe}` };
+      return { index, title: task.title, kind: task.spec.kind, spec: task.spec, status: 'skipped', message: `only when ${task.when.describe}` };
     }
     return decideTask(task as Task, index, input);
   });
@@ -82,5 +82,5 @@ export function planHost(input: PlanInput): HostPlan {
 }
 
 export function verdictOf(tasks: readonly TaskPlan[]): HostPlan['verdict'] {
-  return tasks.some((t) => t.status === 'fail') ? 'refused' : tasks.some((t) => t.status === 'change') ? 'changes' : 'converged';
+  return tasks.some((t) => t.status === 'failed') ? 'refused' : tasks.some((t) => t.status === 'pending') ? 'changes' : 'converged';
 }

@@ -1,12 +1,11 @@
-// The status vocabulary from decide to report, in one place. An operation decides ok / change /
-// fail (ops/types.ts Decision); the plan adds skip (a `when` that did not hold) in TaskPlan; what
-// is reported per task is a TaskStatus. The two mappings between them are here: a plan reported
-// as it stands (plannedStatus), and a planned change after its step ran (changeOutcome, the
-// "outcome ladder"). The words differ on purpose: the plan file records what was decided
-// ("change"), the reports what happened ("changed", or "pending" in a dry run).
+// The status vocabulary from decide to report, in one place: one set of words, each stage using
+// the part that can be true of it. An operation decides ok / pending / failed (ops/types.ts
+// Decision); the plan adds skipped (a `when` that did not hold) in TaskPlan; applying a pending
+// change makes it changed, failed or skipped. TaskStatus is the whole set, which the reports,
+// the JSON events and the plan file all use. plannedStatus reports a plan as it stands,
+// changeOutcome (the "outcome ladder") says how a pending change ended.
 import type { TaskPlan } from './types.js';
 
-export type PlannedStatus = TaskPlan['status'];
 
 /** What is reported for a task (JSON Lines, recap, JUnit, HTML). */
 export type TaskStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'skipped';
@@ -18,16 +17,8 @@ export interface TaskEnd {
 
 /** A task reported as planned, nothing applied: a dry run, or a task that had nothing to apply. */
 export function plannedStatus(t: TaskPlan): TaskEnd {
-  switch (t.status) {
-    case 'ok':
-      return { status: 'ok', message: t.message };
-    case 'skip':
-      return { status: 'skipped', message: t.message };
-    case 'fail':
-      return { status: 'failed', message: t.message };
-    case 'change':
-      return { status: 'pending', message: t.summary };
-  }
+  // The plan's words are the report's (a type error here if they ever part).
+  return { status: t.status, message: t.status === 'pending' ? t.summary : t.message };
 }
 
 /** What the step of one planned change did: its exit and output, stopped before it ran, or no report at all (undefined). */
@@ -59,7 +50,7 @@ const lastLines = (text: string, n = 3) => text.trim().split('\n').slice(-n).joi
  * else it changed. Updates `state` for the next change.
  */
 export function changeOutcome(
-  t: Extract<TaskPlan, { status: 'change' }>,
+  t: Extract<TaskPlan, { status: 'pending' }>,
   step: StepResult,
   after: TaskPlan | undefined,
   host: ApplyResult,
@@ -85,7 +76,7 @@ export function changeOutcome(
     return { status: 'failed', message: `ran, but could not verify: ${host.verifyError.message}` };
   }
   if (after && after.status !== 'ok') {
-    const why = after.status === 'change' ? `still to do: ${after.summary}` : after.status === 'fail' ? after.message : after.status;
+    const why = after.status === 'pending' ? `still to do: ${after.summary}` : after.status === 'failed' ? after.message : after.status;
     state.failure = `${t.title}: did not converge (${why})`;
     return { status: 'failed', message: `ran without error but did not converge: ${why}` };
   }

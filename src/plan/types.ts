@@ -5,10 +5,10 @@ import type { TaskKind, TaskSpec } from '../dsl/types.js';
 /** One task's decision on one host. `state` is what it was decided from (kept for drift checks). */
 export type TaskPlan =
   | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'ok'; message: string; state: unknown }
-  | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'skip'; message: string }
-  | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'fail'; message: string; state?: unknown }
+  | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'skipped'; message: string }
+  | { index: number; title: string; kind: TaskKind; spec: TaskSpec; status: 'failed'; message: string; state?: unknown }
   // A change carries its decision as is: summary, diff, backup, commands (and restore lines).
-  | ({ index: number; title: string; kind: TaskKind; spec: TaskSpec; state: unknown } & Extract<Decision, { status: 'change' }>);
+  | ({ index: number; title: string; kind: TaskKind; spec: TaskSpec; state: unknown } & Extract<Decision, { status: 'pending' }>);
 
 export interface HostPlan {
   host: string;

@@ -13,6 +13,33 @@ export class HostUnreachableError extends Error {
   }
 }
 
+type GlobalRequestHandler = (proto: { requestSuccess(): void }, name: string, wantReply: boolean, data: unknown) => void;
+
+/**
+ * After login OpenSSH's sshd announces all its host keys (hostkeys-00@openssh.com, for the
+ * client's UpdateHostKeys), and ssh2 answers by asking the host to prove it holds each one
+ * (hostkeys-prove-00): the host signs with every key, an RSA one among them, and ssh2 verifies
+ * each signature. kremedy never learns keys from that announcement (a new host's key is the one
+ * the key exchange verified, recorded only with --trust-new-hosts), as OpenSSH's own client
+ * never does when known_hosts is not its default file. The proof was ~5 ms of our CPU per host
+ * (a fifth of a run's client CPU) plus the host's signatures, for nothing. ssh2 has no option
+ * for it, so its handler is wrapped: the announcement is acknowledged and dropped, every other
+ * global request goes to ssh2 as before. If ssh2's internals change, this does nothing.
+ */
+export function skipHostKeysProof(client: Client): void {
+  const handlers = (client as unknown as { _protocol?: { _handlers?: Record<string, unknown> } })._protocol?._handlers;
+  const original = handlers?.['GLOBAL_REQUEST'];
+  if (!handlers || typeof original !== 'function') return;
+  const wrapped: GlobalRequestHandler = (proto, name, wantReply, data) => {
+    if (name !== 'hostkeys-00@openssh.com') return (original as GlobalRequestHandler)(proto, name, wantReply, data);
+    if (wantReply) proto.requestSuccess();
+  };
+  handlers['GLOBAL_REQUEST'] = Object.assign(wrapped, { [HOSTKEYS_PROOF_SKIPPED]: true });
+}
+
+/** Marks the wrapped handler (tests check that ssh2 still calls it). */
+export const HOSTKEYS_PROOF_SKIPPED = Symbol('hostkeys proof skipped');
+
 /** A command that did not finish: the connection dropped or it ran past its timeout. */
 export class CommandAbortedError extends Error {}
 
@@ -23,12 +50,20 @@ export interface HostKeyPolicy {
   trustNewHosts: boolean;
 }
 
-export interface ConnectOptions {
+/**
+ * How every connection is checked and bounded, direct or through a jump host: the one
+ * connection-options type, which exec's HostAccess and the CLI's settings extend.
+ */
+export interface SshAccess {
+  hostKeys: HostKeyPolicy;
+  connectTimeoutMs: number;
+}
+
+/** One connection: the host and its credentials, under the shared access policy. */
+export interface ConnectOptions extends SshAccess {
   host: Host;
   privateKey?: Buffer;
   agent?: string;
-  hostKeys: HostKeyPolicy;
-  connectTimeoutMs: number;
   /** A stream to speak SSH over instead of a TCP connection: a channel forwarded by a jump host. */
   sock?: Duplex;
 }
@@ -187,6 +222,7 @@ export class HostConnection {
         settle(() => reject(new HostUnreachableError('network', keyVerdict ?? `connection to ${host.address}:${host.port} closed during handshake`))),
       );
       client.connect(config);
+      skipHostKeysProof(client);
     });
   }
 

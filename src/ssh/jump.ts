@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
 import type { Host } from '../inventory/types.js';
-import { HostConnection, HostUnreachableError, type HostKeyPolicy } from './connection.js';
+import { HostConnection, HostUnreachableError, type SshAccess } from './connection.js';
 import type { Endpoint } from './route.js';
 
 /**
@@ -17,11 +17,9 @@ import type { Endpoint } from './route.js';
  */
 export const DEFAULT_JUMP_CHANNELS = 10;
 
-export interface JumpAuth {
+export interface JumpAuth extends SshAccess {
   keys: ReadonlyMap<string, Buffer>;
   agent?: string;
-  hostKeys: HostKeyPolicy;
-  connectTimeoutMs: number;
   /** The handshake limiter shared with direct connections. */
   handshake: <R>(fn: () => Promise<R>) => Promise<R>;
 }

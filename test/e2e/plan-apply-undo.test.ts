@@ -18,9 +18,9 @@ test.serial('plan then apply changes exactly the planned steps; a host that drif
   t.is(planned.code, 0, planned.stderr);
   t.is(await snapshot('w09'), before, 'planning changes nothing');
   const plan = JSON.parse(readFileSync(planFile, 'utf8'));
-  t.is(plan.format, 'kremedy-plan/1');
+  t.is(plan.format, 'kremedy-plan/2');
   t.deepEqual(plan.hosts.map((h: { host: string }) => h.host), ['w09', 'w10']);
-  const plannedSteps = plan.hosts[0].tasks.filter((x: { status: string }) => x.status === 'change').map((x: { title: string }) => x.title);
+  const plannedSteps = plan.hosts[0].tasks.filter((x: { status: string }) => x.status === 'pending').map((x: { title: string }) => x.title);
   t.true(plannedSteps.length >= 7);
   t.regex(planned.stderr, /2 host\(s\): 1[0-9] change\(s\) pending/);
 
@@ -46,7 +46,7 @@ test.serial('a tampered or stale plan is refused before any host is touched', as
   const planFile = path.join(dir, 'plan.json');
   t.is((await kremedy(['plan', 'reset-node', '--hosts', 'w09', '--out', planFile], { env })).code, 0);
   const plan = JSON.parse(readFileSync(planFile, 'utf8'));
-  const change = plan.hosts[0].tasks.find((x: { status: string }) => x.status === 'change');
+  const change = plan.hosts[0].tasks.find((x: { status: string }) => x.status === 'pending');
   change.commands = ['touch /tmp/kremedy-tampered'];
   const tampered = path.join(dir, 'tampered.json');
   writeFileSync(tampered, JSON.stringify(plan));

@@ -23,7 +23,7 @@ const host = (port: number): Host => ({ name: 'h', address: '127.0.0.1', port, u
 test.serial('a broken handshake is tried twice, then reported with the number of attempts', async (t) => {
   const srv = await hangUpServer();
   try {
-    const connect = hostConnector([host(srv.port)], hostKeys, 5000);
+    const connect = hostConnector([host(srv.port)], { hostKeys, connectTimeoutMs: 5000 });
     const err = await t.throwsAsync(connect(host(srv.port)));
     t.regex(err!.message, /; 2 attempts$/);
     t.is(srv.connections(), 2);
@@ -36,7 +36,7 @@ test.serial('KREMEDY_CONNECT_ATTEMPTS=1 turns the retry off', async (t) => {
   const srv = await hangUpServer();
   process.env['KREMEDY_CONNECT_ATTEMPTS'] = '1';
   try {
-    const connect = hostConnector([host(srv.port)], hostKeys, 5000);
+    const connect = hostConnector([host(srv.port)], { hostKeys, connectTimeoutMs: 5000 });
     const err = await t.throwsAsync(connect(host(srv.port)));
     t.notRegex(err!.message, /attempts/);
     t.is(srv.connections(), 1);

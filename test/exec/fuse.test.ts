@@ -54,7 +54,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const c = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Case;
   test(`${file}: ${c.description}`, (t) => {
     const backupDir = mkdtempSync(path.join(os.tmpdir(), 'kr-fuse-'));
-    const changes = plan(c, backupDir).tasks.filter((x): x is ChangePlan => x.status === 'change');
+    const changes = plan(c, backupDir).tasks.filter((x): x is ChangePlan => x.status === 'pending');
     const steps = fuseSteps(changes, backupDir);
     t.deepEqual(steps.map(membersOf), c.expect.map((e) => e.members));
     steps.forEach((step, i) => {
@@ -81,7 +81,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
 
 test('families are keyed apart: IPv4 and IPv6 changes of one run become one restore each', (t) => {
   const change = (index: number, family: 'iptables' | 'ip6tables', table: 'filter' | 'raw', lines: string[]): ChangePlan => ({
-    index, title: `t${index}`, kind: 'iptables-flush', spec: { kind: 'iptables-flush', table }, status: 'change',
+    index, title: `t${index}`, kind: 'iptables-flush', spec: { kind: 'iptables-flush', table }, status: 'pending',
     summary: '', diff: '', backup: [`backup ${family} ${table}`], commands: ['not used when fused'], restore: { family, table, lines }, state: null,
   });
   const steps = fuseSteps([
@@ -101,7 +101,7 @@ test('families are keyed apart: IPv4 and IPv6 changes of one run become one rest
 
 test('a change that is not iptables stays a step of its own, with its own commands', (t) => {
   const c: ChangePlan = {
-    index: 4, title: 'x', kind: 'path-absent', spec: { kind: 'path-absent', path: '/x' }, status: 'change',
+    index: 4, title: 'x', kind: 'path-absent', spec: { kind: 'path-absent', path: '/x' }, status: 'pending',
     summary: '', diff: '', backup: ['b'], commands: ['mv x y'], state: null,
   };
   t.deepEqual(fuseSteps([c], '/b'), [{ index: 4, commands: ['b', 'mv x y'] }]);

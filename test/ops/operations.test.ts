@@ -18,9 +18,9 @@ interface Case {
   facts?: { os?: Partial<Facts['os']>; binaries?: Facts['binaries'] };
   expect:
     | { status: 'ok'; message?: string }
-    | { status: 'fail'; message?: string }
+    | { status: 'failed'; message?: string }
     | { status: 'probe-error'; message?: string }
-    | { status: 'change'; commands: string[]; backup?: string[]; diff?: string; summary?: string; restore?: unknown };
+    | { status: 'pending'; commands: string[]; backup?: string[]; diff?: string; summary?: string; restore?: unknown };
 }
 
 const baseFacts: Facts = {
@@ -51,13 +51,13 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const facts = { ...baseFacts, os: { ...baseFacts.os, ...c.facts?.os }, binaries: { ...baseFacts.binaries, ...c.facts?.binaries } };
     const d = op.decide(c.spec as never, state, { facts, params: {}, task, backupDir: '/var/lib/kremedy/backups/RUN', stepId: '03' });
     t.is(d.status, c.expect.status);
-    if (d.status === 'change' && c.expect.status === 'change') {
+    if (d.status === 'pending' && c.expect.status === 'pending') {
       t.deepEqual(d.commands, c.expect.commands);
       if (c.expect.backup) t.deepEqual(d.backup, c.expect.backup);
       if (c.expect.restore !== undefined) t.deepEqual(d.restore, c.expect.restore);
       if (c.expect.diff !== undefined) t.is(d.diff, c.expect.diff);
       if (c.expect.summary !== undefined) t.is(d.summary, c.expect.summary);
-    } else if ((d.status === 'ok' || d.status === 'fail') && 'message' in c.expect && c.expect.message) {
+    } else if ((d.status === 'ok' || d.status === 'failed') && 'message' in c.expect && c.expect.message) {
       t.regex(d.message, new RegExp(c.expect.message));
     }
     // Idempotence by construction: the state after a change must decide "ok". The case can't

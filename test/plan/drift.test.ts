@@ -18,7 +18,7 @@ type FactChanges = { hostname?: string; os?: Partial<Facts['os']>; kernel?: stri
 interface Case {
   description: string;
   /** The plan's tasks, with the status each was planned with (a skipped task has no state). */
-  tasks: Array<{ title: string; spec: TaskSpec; status: 'ok' | 'change' | 'skip' }>;
+  tasks: Array<{ title: string; spec: TaskSpec; status: 'ok' | 'pending' | 'skipped' }>;
   planned: { probes: RawProbes; facts?: FactChanges };
   now: { probes: RawProbes; facts?: FactChanges };
   expect: Drift[];
@@ -42,11 +42,11 @@ function planOf(c: Case): HostPlan {
   const planned = results(c.planned.probes);
   const tasks = c.tasks.map((t, index): TaskPlan => {
     const base = { index, title: t.title, kind: t.spec.kind, spec: t.spec };
-    if (t.status === 'skip') return { ...base, status: 'skip', message: 'skipped' };
+    if (t.status === 'skipped') return { ...base, status: 'skipped', message: 'skipped' };
     const state = operationFor(t.spec.kind).state(t.spec as never, planned);
     return t.status === 'ok'
       ? { ...base, status: 'ok', message: 'ok', state }
-      : { ...base, status: 'change', summary: '', diff: '', backup: [], commands: [], state };
+      : { ...base, status: 'pending', summary: '', diff: '', backup: [], commands: [], state };
   });
   return { host: 'h', facts: factsWith(c.planned.facts), tasks, verdict: 'changes' };
 }

@@ -12,7 +12,7 @@ process.env['KREMEDY_PLAN_KEY'] = 'unit-test-key';
 
 const hosts = ['a', 'b', 'c'].map((name, i) => ({ name, address: `10.0.0.${i}`, port: 22, user: 'root' }) as Host);
 const inventory = { file: 'inv.yml', hosts: new Map(hosts.map((h) => [h.name, h])) } as unknown as Inventory;
-const change = { status: 'change' } as const;
+const change = { status: 'pending' } as const;
 const plans = new Map<string, HostPlan>([
   ['c', { host: 'c', verdict: 'changes', tasks: [change, { status: 'ok' }, change], facts: {} } as unknown as HostPlan],
   ['a', { host: 'a', verdict: 'converged', tasks: [{ status: 'ok' }], facts: {} } as unknown as HostPlan],
@@ -53,4 +53,10 @@ test('a written plan reads back; an edited one is refused', (t) => {
   edited.params.cni = 'kube-router';
   writeFileSync(file, JSON.stringify(edited));
   t.throws(() => readPlanFile(file, { maxAgeSeconds: 60 }), { instanceOf: PlanRefusedError, message: /signature does not match/ });
+});
+
+test('a plan in an older format (statuses change / fail / skip) is refused with what to do, even when its signature holds', (t) => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'kr-planfile-')), 'plan.json');
+  writePlanFile(file, { ...planFileBody({ ...input, now: new Date() }), format: 'kremedy-plan/1' as typeof PLAN_FORMAT });
+  t.throws(() => readPlanFile(file, { maxAgeSeconds: 60 }), { instanceOf: PlanRefusedError, message: /format kremedy-plan\/1, this one reads kremedy-plan\/2\); make the plan again with `kremedy plan`/ });
 });

@@ -16,7 +16,7 @@ interface Case {
   /** The detected CNI (default flannel). */
   cni?: Facts['cni']['detected'];
   probes: Record<string, Partial<ProbeResult> & { stdout: string }>;
-  expect: { statuses: Array<'ok' | 'skip' | 'fail' | 'change'>; messages?: Array<string | null>; verdict: HostPlan['verdict'] };
+  expect: { statuses: Array<'ok' | 'skipped' | 'failed' | 'pending'>; messages?: Array<string | null>; verdict: HostPlan['verdict'] };
 }
 
 const facts = (cni: Facts['cni']['detected'] = 'flannel'): Facts => ({

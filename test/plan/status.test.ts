@@ -4,9 +4,9 @@ import test from 'ava';
 import { changeOutcome, plannedStatus, type ApplyResult, type LadderState, type StepResult, type TaskEnd } from '../../src/plan/status.js';
 import type { TaskPlan } from '../../src/plan/types.js';
 
-type Change = Extract<TaskPlan, { status: 'change' }>;
+type Change = Extract<TaskPlan, { status: 'pending' }>;
 const change = (index: number): Change =>
-  ({ index, title: `t${index}`, kind: 'path-absent', spec: { kind: 'path-absent', path: `/p${index}` }, status: 'change', summary: `do ${index}`, diff: '', backup: [], commands: [], state: null }) as Change;
+  ({ index, title: `t${index}`, kind: 'path-absent', spec: { kind: 'path-absent', path: `/p${index}` }, status: 'pending', summary: `do ${index}`, diff: '', backup: [], commands: [], state: null }) as Change;
 const ok = (index: number) => ({ ...change(index), status: 'ok', message: 'fine' }) as unknown as TaskPlan;
 const still = (index: number) => change(index) as TaskPlan;
 const ran = (rc = 0, output = ''): StepResult => ({ rc, output });
@@ -76,6 +76,6 @@ for (const row of rows) {
 test('planned statuses as reported: a change is pending until it runs, a skip is skipped', (t) => {
   t.deepEqual(plannedStatus(change(0)), { status: 'pending', message: 'do 0' });
   t.deepEqual(plannedStatus(ok(0)), { status: 'ok', message: 'fine' });
-  t.deepEqual(plannedStatus({ ...change(0), status: 'skip', message: 'only when x' } as unknown as TaskPlan), { status: 'skipped', message: 'only when x' });
-  t.deepEqual(plannedStatus({ ...change(0), status: 'fail', message: 'no' } as unknown as TaskPlan), { status: 'failed', message: 'no' });
+  t.deepEqual(plannedStatus({ ...change(0), status: 'skipped', message: 'only when x' } as unknown as TaskPlan), { status: 'skipped', message: 'only when x' });
+  t.deepEqual(plannedStatus({ ...change(0), status: 'failed', message: 'no' } as unknown as TaskPlan), { status: 'failed', message: 'no' });
 });

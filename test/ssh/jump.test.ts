@@ -122,7 +122,7 @@ test('hosts behind one bastion share one connection to it; each target key is ch
   const f = await fleetBehindBastion(2);
   t.teardown(f.close);
   const { hosts, policy } = f;
-  const connect = hostConnector(hosts, policy, 5000, undefined);
+  const connect = hostConnector(hosts, { hostKeys: policy, connectTimeoutMs: 5000 });
   const conns = await Promise.all(hosts.map((h) => connect(h)));
   for (const c of conns) t.is((await c.exec('true', { timeoutMs: 5000 })).stdout, 'ran ok\n');
   t.is(f.bastion.stats.connections, 1);
@@ -134,7 +134,7 @@ test('at most KREMEDY_JUMP_CHANNELS channels per bastion connection: the next ho
   const f = await fleetBehindBastion(3);
   t.teardown(f.close);
   const { hosts, policy } = f;
-  const connect = hostConnector(hosts, policy, 5000, undefined);
+  const connect = hostConnector(hosts, { hostKeys: policy, connectTimeoutMs: 5000 });
   const settled: HostConnection[] = [];
   const pending = hosts.map((h) => connect(h).then((c) => (settled.push(c), c)));
   for (let i = 0; i < 200 && settled.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
@@ -153,7 +153,7 @@ test('an unknown bastion key is refused, naming the jump host; nothing reaches t
   const f = await fleetBehindBastion(1);
   t.teardown(f.close);
   const hosts = [host(f.names[0]!, `jumper@127.0.0.1:${f.bastion.port}`)];
-  const connect = hostConnector(hosts, knownHosts([[f.names[0]!, 22, f.targets[0]!]]), 5000, undefined);
+  const connect = hostConnector(hosts, { hostKeys: knownHosts([[f.names[0]!, 22, f.targets[0]!]]), connectTimeoutMs: 5000 });
   const err = await t.throwsAsync(connect(hosts[0]!), { instanceOf: HostUnreachableError });
   t.is(err!.reason, 'host-key');
   t.regex(err!.message, /^jump host 127\.0\.0\.1:\d+ is unreachable: host 127\.0\.0\.1:\d+ is not in kh/);
@@ -167,7 +167,7 @@ test('a changed target key behind the bastion is refused (checked under the targ
   const impostor = await server();
   t.teardown(impostor.close);
   const hosts = [host(f.names[0]!, `jumper@127.0.0.1:${f.bastion.port}`)];
-  const connect = hostConnector(hosts, knownHosts([['127.0.0.1', f.bastion.port, f.bastion], [f.names[0]!, 22, impostor]]), 5000, undefined);
+  const connect = hostConnector(hosts, { hostKeys: knownHosts([['127.0.0.1', f.bastion.port, f.bastion], [f.names[0]!, 22, impostor]]), connectTimeoutMs: 5000 });
   const err = await t.throwsAsync(connect(hosts[0]!), { instanceOf: HostUnreachableError });
   t.is(err!.reason, 'host-key');
   t.regex(err!.message, new RegExp(`^HOST KEY CHANGED for ${f.names[0]!.replace('.', '\\.')}:22: .* \\(through jump host 127\\.0\\.0\\.1:\\d+\\)$`));
@@ -181,7 +181,7 @@ test('a bastion that is down makes every host behind it unreachable, naming it, 
     });
   });
   const hosts = ['a.internal', 'b.internal'].map((n) => host(n, `jumper@127.0.0.1:${free}`));
-  const connect = hostConnector(hosts, knownHosts([]), 5000, undefined);
+  const connect = hostConnector(hosts, { hostKeys: knownHosts([]), connectTimeoutMs: 5000 });
   const errs = await Promise.all(hosts.map((h) => connect(h).then(() => undefined, (e: unknown) => e as HostUnreachableError)));
   for (const e of errs) {
     t.true(e instanceof HostUnreachableError);
@@ -194,7 +194,7 @@ test('a bastion that cannot reach the target reports the target as unreachable t
   const f = await fleetBehindBastion(1);
   t.teardown(f.close);
   const h = host('nowhere.internal', `jumper@127.0.0.1:${f.bastion.port}`);
-  const connect = hostConnector([h], knownHosts([['127.0.0.1', f.bastion.port, f.bastion]]), 5000, undefined);
+  const connect = hostConnector([h], { hostKeys: knownHosts([['127.0.0.1', f.bastion.port, f.bastion]]), connectTimeoutMs: 5000 });
   await t.throwsAsync(connect(h), { instanceOf: HostUnreachableError, message: /^jump host 127\.0\.0\.1:\d+ cannot connect to nowhere\.internal:22: / });
 });
 
@@ -202,7 +202,7 @@ test('a target the bastion cannot get an answer from is unreachable after the co
   const bastion = await server({ hang: 'dead.internal' });
   t.teardown(bastion.close);
   const h = host('dead.internal', `jumper@127.0.0.1:${bastion.port}`);
-  const connect = hostConnector([h], knownHosts([['127.0.0.1', bastion.port, bastion]]), 4000, undefined);
+  const connect = hostConnector([h], { hostKeys: knownHosts([['127.0.0.1', bastion.port, bastion]]), connectTimeoutMs: 4000 });
   const t0 = Date.now();
   const err = await t.throwsAsync(connect(h), { instanceOf: HostUnreachableError, message: /^jump host 127\.0\.0\.1:\d+ cannot connect to dead\.internal:22: timed out after 4000 ms/ });
   t.is(err!.reason, 'timeout');
@@ -216,7 +216,7 @@ test('two hops: the second bastion runs over a channel of the first, each key ch
   t.teardown(() => [target, inner, outer].forEach((s) => s.close()));
   const h = host('target.internal', `jumper@127.0.0.1:${outer.port},jumper@inner.internal`);
   const policy = knownHosts([['127.0.0.1', outer.port, outer], ['inner.internal', 22, inner], ['target.internal', 22, target]]);
-  const conn = await hostConnector([h], policy, 5000, undefined)(h);
+  const conn = await hostConnector([h], { hostKeys: policy, connectTimeoutMs: 5000 })(h);
   t.is((await conn.exec('true', { timeoutMs: 5000 })).stdout, 'ran ok\n');
   t.deepEqual(outer.stats.destinations, ['inner.internal:22']);
   t.deepEqual(inner.stats.destinations, ['target.internal:22']);
