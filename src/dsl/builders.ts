@@ -92,7 +92,7 @@ export const iptables = {
 };
 
 export const link = {
-  /** Make sure a network link does not exist (down first, then delete). */
+  /** Make sure a network link does not exist (deleted, its settings and addresses backed up first). */
   absent<P extends ParamValues>(name: string, opts: { when?: Condition<P> } = {}): Task<P> {
     assertSafeName('link', name);
     return { title: `link ${name} absent`, spec: { kind: 'link-absent', name }, ...opts };

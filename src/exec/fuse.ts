@@ -20,11 +20,11 @@ const FUSERS: readonly Fuser[] = [
     commands: (run) => [...new Set(run.flatMap((t) => t.backup)), ...restoreCommands(run.map((t) => t.restore!))],
   },
   {
-    // One listing of every link as the backup, one `ip -batch` for the downs and deletes.
+    // One listing of every link as the backup, one `ip -batch` for the deletions.
     accepts: (t) => t.linkDelete !== undefined,
     commands: (run, backupDir) => {
       const links = run.map((t) => ({ name: t.linkDelete!, stepId: stepIdOf(t.index) }));
-      const batch = links.flatMap(({ name }) => [`link set dev ${name} down`, `link delete dev ${name}`]).join('\n');
+      const batch = links.map(({ name }) => `link delete dev ${name}`).join('\n');
       // Names are plain (the builder allows [A-Za-z0-9_.:@-] only): nothing for ip's own tokenizer to split.
       return [...backupLinkListing(links, { backupDir }), `ip -batch - <<'KR_IP_EOF'\n${batch}\nKR_IP_EOF`];
     },

@@ -27,7 +27,10 @@ export const linkAbsent: Operation<'link-absent', LinkState> = {
       summary: `delete link ${spec.name}`,
       diff: summariseLink(spec.name, state.details).map((l) => `- ${l}`).join('\n'),
       backup: backupLink(spec.name, ctx),
-      commands: [`ip link set dev ${quote(spec.name)} down`, `ip link delete dev ${quote(spec.name)}`],
+      // No `set down` first: deleting a link takes it down, and a separate down waits for its own
+      // RCU grace period under the kernel's global RTNL lock (~10-30 ms per link, every host's
+      // link deletions queue on that lock).
+      commands: [`ip link delete dev ${quote(spec.name)}`],
       linkDelete: spec.name,
     };
   },
@@ -71,7 +74,7 @@ export function linkGlobRegex(glob: string): RegExp {
 
 /**
  * Every link whose name matches a glob (kube-router's IPIP tunnels `tun-*`), each backed up
- * like a single link-absent, then brought down and deleted.
+ * like a single link-absent, then deleted.
  */
 export const linkGlobAbsent: Operation<'link-glob-absent', { links: Array<{ name: string; details: string }> }> = {
   probes: () => [LINKS_PROBE],
@@ -88,7 +91,7 @@ export const linkGlobAbsent: Operation<'link-glob-absent', { links: Array<{ name
       summary: `delete ${state.links.length} link(s) matching ${spec.glob}: ${state.links.map((l) => l.name).join(', ')}`,
       diff: state.links.flatMap((l) => summariseLink(l.name, l.details)).map((l) => `- ${l}`).join('\n'),
       backup: [...new Set(state.links.flatMap((l) => backupLink(l.name, ctx)))],
-      commands: state.links.flatMap((l) => [`ip link set dev ${quote(l.name)} down`, `ip link delete dev ${quote(l.name)}`]),
+      commands: state.links.map((l) => `ip link delete dev ${quote(l.name)}`),
     };
   },
 };
