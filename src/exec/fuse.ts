@@ -1,15 +1,14 @@
 import { backupLinkListing } from '../ops/backup.js';
 import { stepIdOf } from '../plan/planner.js';
 import { restoreCommands } from '../ops/iptables-restore.js';
-import type { TaskPlan } from '../plan/types.js';
+import type { PendingTask } from '../plan/types.js';
 import type { StepRequest } from './probe-script.js';
 
-export type ChangePlan = Extract<TaskPlan, { status: 'pending' }>;
 
 /** Which changes can share a step, and the commands of a run of two or more of them. */
 interface Fuser {
-  accepts(t: ChangePlan): boolean;
-  commands(run: readonly ChangePlan[], backupDir: string): string[];
+  accepts(t: PendingTask): boolean;
+  commands(run: readonly PendingTask[], backupDir: string): string[];
 }
 
 const FUSERS: readonly Fuser[] = [
@@ -43,9 +42,9 @@ const FUSERS: readonly Fuser[] = [
  * Every other change is a step of its own. A fused step's outcome is the outcome of each of
  * its tasks: if it fails, all of them fail with its error.
  */
-export function fuseSteps(changes: readonly ChangePlan[], backupDir: string): StepRequest[] {
+export function fuseSteps(changes: readonly PendingTask[], backupDir: string): StepRequest[] {
   const steps: StepRequest[] = [];
-  let run: ChangePlan[] = [];
+  let run: PendingTask[] = [];
   let fuser: Fuser | undefined;
   const endRun = () => {
     if (!fuser || run.length === 0) return;

@@ -5,7 +5,7 @@ import type { Host } from '../inventory/types.js';
 import { detectDrift } from '../plan/drift.js';
 import { decideTask, planHost, probesFor } from '../plan/planner.js';
 import { changeOutcome, plannedStatus, type ApplyResult, type LadderState } from '../plan/status.js';
-import type { HostPlan, TaskPlan } from '../plan/types.js';
+import type { HostPlan, PendingTask, TaskPlan } from '../plan/types.js';
 import type { EmitFn, HostResult, TaskStatus } from './events.js';
 import { quote } from '../shell/quote.js';
 import { CommandAbortedError, type HostConnection, type ShellSession } from '../ssh/connection.js';
@@ -185,7 +185,7 @@ async function applyHostPlan(
 ): Promise<HostOutcome> {
   const emitTask = taskEmitter(host.name, emit);
   emit({ type: 'phase', host: host.name, phase: 'applying' });
-  const changes = plan.tasks.filter((t): t is Extract<TaskPlan, { status: 'pending' }> => t.status === 'pending');
+  const changes = plan.tasks.filter((t): t is PendingTask => t.status === 'pending');
   const verifyProbes = probesFor(changes.map((t) => tasks[t.index]!), { facts: false });
   const { outcomes: outcome, verified: verifyResults, execError, partialOutput } = await executeSteps(
     conn,
@@ -231,7 +231,7 @@ async function applyHostPlan(
 async function verifyChanges(
   conn: HostConnection,
   host: Host,
-  ran: ReadonlyArray<Extract<TaskPlan, { status: 'pending' }>>,
+  ran: readonly PendingTask[],
   tasks: readonly Task[],
   params: ParamValues,
   plan: HostPlan,

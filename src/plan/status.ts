@@ -4,7 +4,7 @@
 // change makes it changed, failed or skipped. TaskStatus is the whole set, which the reports,
 // the JSON events and the plan file all use. plannedStatus reports a plan as it stands,
 // changeOutcome (the "outcome ladder") says how a pending change ended.
-import type { TaskPlan } from './types.js';
+import type { PendingTask, TaskPlan } from './types.js';
 
 
 /** What is reported for a task (JSON Lines, recap, JUnit, HTML). */
@@ -50,7 +50,7 @@ const lastLines = (text: string, n = 3) => text.trim().split('\n').slice(-n).joi
  * else it changed. Updates `state` for the next change.
  */
 export function changeOutcome(
-  t: Extract<TaskPlan, { status: 'pending' }>,
+  t: PendingTask,
   step: StepResult,
   after: TaskPlan | undefined,
   host: ApplyResult,

@@ -10,6 +10,9 @@ export type TaskPlan =
   // A change carries its decision as is: summary, diff, backup, commands (and restore lines).
   | ({ index: number; title: string; kind: TaskKind; spec: TaskSpec; state: unknown } & Extract<Decision, { status: 'pending' }>);
 
+/** A planned change, not yet applied: what a step carries out and the outcome ladder judges. */
+export type PendingTask = Extract<TaskPlan, { status: 'pending' }>;
+
 export interface HostPlan {
   host: string;
   facts: Facts;

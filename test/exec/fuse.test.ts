@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskSpec } from '../../src/dsl/types.js';
-import { fuseSteps, membersOf, type ChangePlan } from '../../src/exec/fuse.js';
+import { fuseSteps, membersOf } from '../../src/exec/fuse.js';
+import type { PendingTask } from '../../src/plan/types.js';
 import type { Facts } from '../../src/facts/types.js';
 import { IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE } from '../../src/ops/iptables.js';
 import { IPSET_PROBE } from '../../src/ops/ipset.js';
@@ -54,7 +55,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const c = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Case;
   test(`${file}: ${c.description}`, (t) => {
     const backupDir = mkdtempSync(path.join(os.tmpdir(), 'kr-fuse-'));
-    const changes = plan(c, backupDir).tasks.filter((x): x is ChangePlan => x.status === 'pending');
+    const changes = plan(c, backupDir).tasks.filter((x): x is PendingTask => x.status === 'pending');
     const steps = fuseSteps(changes, backupDir);
     t.deepEqual(steps.map(membersOf), c.expect.map((e) => e.members));
     steps.forEach((step, i) => {
@@ -80,7 +81,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
 }
 
 test('families are keyed apart: IPv4 and IPv6 changes of one run become one restore each', (t) => {
-  const change = (index: number, family: 'iptables' | 'ip6tables', table: 'filter' | 'raw', lines: string[]): ChangePlan => ({
+  const change = (index: number, family: 'iptables' | 'ip6tables', table: 'filter' | 'raw', lines: string[]): PendingTask => ({
     index, title: `t${index}`, kind: 'iptables-flush', spec: { kind: 'iptables-flush', table }, status: 'pending',
     summary: '', diff: '', backup: [`backup ${family} ${table}`], commands: ['not used when fused'], restore: { family, table, lines }, state: null,
   });
@@ -100,7 +101,7 @@ test('families are keyed apart: IPv4 and IPv6 changes of one run become one rest
 });
 
 test('a change that is not iptables stays a step of its own, with its own commands', (t) => {
-  const c: ChangePlan = {
+  const c: PendingTask = {
     index: 4, title: 'x', kind: 'path-absent', spec: { kind: 'path-absent', path: '/x' }, status: 'pending',
     summary: '', diff: '', backup: ['b'], commands: ['mv x y'], state: null,
   };
