@@ -6,7 +6,6 @@
 // changeOutcome (the "outcome ladder") says how a pending change ended.
 import type { PendingTask, TaskPlan } from './types.js';
 
-
 /** What is reported for a task (JSON Lines, recap, JUnit, HTML). */
 export type TaskStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'skipped';
 

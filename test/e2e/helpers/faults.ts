@@ -3,7 +3,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLI, FLEET_INSTANCE, INVENTORY, KNOWN_HOSTS, REPO, tryOnHost, type CliResult } from './fleet.js';
+import { CLI, INVENTORY, KNOWN_HOSTS, NETNS_PREFIX, REPO, tryOnHost, type CliResult } from './fleet.js';
 
 const execFileAsync = promisify(execFile);
 export const FLEET_SH = path.join(REPO, 'test/fleet/fleet.sh');
@@ -20,10 +20,9 @@ export async function inHost(host: string, script: string): Promise<string> {
   return fleetSh('exec', host, 'sh', '-c', script);
 }
 
-/** A command in the host's network namespace (fleet.sh's NS_PREFIX: kr-NAME, krN-NAME for instance N): only the fleet's own interfaces. */
+/** A command in the host's network namespace (see NETNS_PREFIX): only the fleet's own interfaces. */
 export async function inNetns(host: string, ...cmd: string[]): Promise<string> {
-  const prefix = FLEET_INSTANCE ? `kr${FLEET_INSTANCE}-` : 'kr-';
-  const { stdout } = await execFileAsync('ip', ['netns', 'exec', `${prefix}${host}`, ...cmd]);
+  const { stdout } = await execFileAsync('ip', ['netns', 'exec', `${NETNS_PREFIX}${host}`, ...cmd]);
   return stdout;
 }
 

@@ -15,6 +15,8 @@ export const FLEET_INSTANCE = Number(process.env['KREMEDY_FLEET_INSTANCE'] ?? '0
 export const RUN_DIR = path.join(FLEET_DIR, FLEET_INSTANCE ? `instance${FLEET_INSTANCE}` : '', 'run');
 /** The fleet's /16 prefix: unused addresses in it are safe "nobody there" targets (inside our bridge). */
 export const FLEET_NET = `10.${213 + FLEET_INSTANCE}`;
+/** fleet.sh's NS_PREFIX: a host's network namespace is kr-NAME, or krN-NAME on instance N. */
+export const NETNS_PREFIX = FLEET_INSTANCE ? `kr${FLEET_INSTANCE}-` : 'kr-';
 export const INVENTORY = path.join(RUN_DIR, 'inventory.yml');
 export const KNOWN_HOSTS = path.join(RUN_DIR, 'known_hosts');
 export const CLIENT_KEY = path.join(FLEET_DIR, 'id_ed25519');
