@@ -9,7 +9,11 @@ for t in filter nat mangle; do
   iptables -t "$t" -F
   iptables -t "$t" -X
 done
+# The links present, from one `ip` listing. Not /sys/class/net: a container whose /sys is the
+# machine's sysfs (the test fleet's nspawn hosts) shows the machine's links there, not its own,
+# and the links would silently stay.
+links=$(ip -o link show)
 for l in flannel.1 cni0 kube-ipvs0 nodelocaldns; do
-  if [ -e "/sys/class/net/$l" ]; then ip link delete "$l"; fi
+  case "$links" in *": $l:"* | *": $l@"*) ip link delete "$l" ;; esac
 done
 rm -rf /run/flannel /etc/cni/net.d/10-flannel.conflist /var/lib/cni
