@@ -1,4 +1,5 @@
 import { backupLinkListing } from '../ops/backup.js';
+import { deleteLinks } from '../ops/link.js';
 import { stepIdOf } from '../plan/planner.js';
 import { restoreCommands } from '../ops/iptables-restore.js';
 import type { PendingTask } from '../plan/types.js';
@@ -19,13 +20,11 @@ const FUSERS: readonly Fuser[] = [
     commands: (run) => [...new Set(run.flatMap((t) => t.backup)), ...restoreCommands(run.map((t) => t.restore!))],
   },
   {
-    // One listing of every link as the backup, one `ip -batch` for the deletions.
+    // One listing of every link as the backup, then one deletion of them all (deleteLinks).
     accepts: (t) => t.linkDelete !== undefined,
     commands: (run, backupDir) => {
       const links = run.map((t) => ({ name: t.linkDelete!, stepId: stepIdOf(t.index) }));
-      const batch = links.map(({ name }) => `link delete dev ${name}`).join('\n');
-      // Names are plain (the builder allows [A-Za-z0-9_.:@-] only): nothing for ip's own tokenizer to split.
-      return [...backupLinkListing(links, { backupDir }), `ip -batch - <<'KR_IP_EOF'\n${batch}\nKR_IP_EOF`];
+      return [...backupLinkListing(links, { backupDir }), deleteLinks(links.map((l) => l.name))];
     },
   },
 ];
@@ -38,7 +37,7 @@ const FUSERS: readonly Fuser[] = [
  * - iptables changes: every backup they need, then one `iptables-restore --noflush` per
  *   family holding all their tables (policies, flushes and chain repairs committed together
  *   per table: no moment where a flushed chain meets a DROP policy);
- * - link deletions: one listing of the links as their backup, then one `ip -batch`.
+ * - link deletions: one listing of the links as their backup, then one deletion of them all.
  * Every other change is a step of its own. A fused step's outcome is the outcome of each of
  * its tasks: if it fails, all of them fail with its error.
  */

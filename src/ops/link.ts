@@ -67,6 +67,34 @@ export function summariseLink(name: string, details: string): string[] {
   return [`link ${name}: ${kind ?? 'unknown kind'}${attrs.length ? ` (${attrs.join(', ')})` : ''}, mtu ${mtu ?? '?'}, ${flags.includes('UP') ? 'up' : 'down'}`, ...addrs];
 }
 
+/**
+ * The group kremedy puts links in to delete them at once ("kr" in ASCII). Group numbers are the
+ * host's own labels (`ip link set group`); nothing in Kubernetes or the CNIs uses them.
+ */
+export const LINK_DELETE_GROUP = 27506;
+
+/** Names `ip -batch` reads as one word as they are: its tokenizer gives quotes a meaning. */
+const PLAIN_LINK_NAME = /^[A-Za-z0-9_.@-]+$/;
+
+/**
+ * One command that deletes these links. The kernel waits for RCU grace periods to unregister a
+ * link, under its RTNL lock; `ip link delete group N` unregisters every link of the group in one
+ * pass, so two links cost one wait instead of two (measured on one fleet host: 41-71 ms against
+ * 68-88 ms for flannel.1 and cni0; every host of a machine queues on the same lock). The links
+ * join kremedy's group only if nothing is in it already: a link left there by a run that
+ * stopped half-way, or put there by someone else, would be deleted with them. Then, or where `ip`
+ * cannot list a group, the links are deleted one by one, as they are when one link is deleted
+ * or a name is not plain.
+ */
+export function deleteLinks(names: readonly string[]): string {
+  if (names.length === 1 || !names.every((n) => PLAIN_LINK_NAME.test(n))) return names.map((n) => `ip link delete dev ${quote(n)}`).join('\n');
+  const group = LINK_DELETE_GROUP;
+  const oneByOne = names.map((n) => `link delete dev ${n}`);
+  const together = [...names.map((n) => `link set dev ${n} group ${group}`), `link delete group ${group}`];
+  const batch = (lines: string[]) => `ip -batch - <<'KR_IP_EOF'\n${lines.join('\n')}\nKR_IP_EOF`;
+  return `if kr_group=$(ip -o link show group ${group} 2>/dev/null) && [ -z "$kr_group" ]; then\n${batch(together)}\nelse\n${batch(oneByOne)}\nfi`;
+}
+
 /** A glob of link names (`tun-*`) as a regular expression; the builder allows only [A-Za-z0-9_.-*?]. */
 export function linkGlobRegex(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
@@ -91,7 +119,7 @@ export const linkGlobAbsent: Operation<'link-glob-absent', { links: Array<{ name
       summary: `delete ${state.links.length} link(s) matching ${spec.glob}: ${state.links.map((l) => l.name).join(', ')}`,
       diff: state.links.flatMap((l) => summariseLink(l.name, l.details)).map((l) => `- ${l}`).join('\n'),
       backup: [...new Set(state.links.flatMap((l) => backupLink(l.name, ctx)))],
-      commands: state.links.map((l) => `ip link delete dev ${quote(l.name)}`),
+      commands: [deleteLinks(state.links.map((l) => l.name))],
     };
   },
 };

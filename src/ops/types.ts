@@ -28,7 +28,7 @@ export type Decision =
       commands: string[];
       /** iptables tasks: the same change as restore lines, so the executor can fuse consecutive ones. */
       restore?: IptablesRestore;
-      /** link-absent: the link deleted, so the executor can delete neighbouring links in one `ip -batch`. */
+      /** link-absent: the link deleted, so the executor can delete neighbouring links at once. */
       linkDelete?: string;
     }
   | { status: 'failed'; message: string };

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { LINK_DELETE_GROUP } from '../../src/ops/link.js';
 import { kremedy, onHost, recapOf, reseed, snapshot, tasksOf, tryOnHost } from './helpers/fleet.js';
 
 // Hosts: master (reset), node1 (must stay untouched). Tests in this file share them: serial.
@@ -91,5 +92,38 @@ test.serial('fused iptables steps fail together: a failing iptables-restore fail
     t.is((await tryOnHost('master', 'ip link show flannel.1')).code, 0, 'flannel.1 is still there');
   } finally {
     await onHost('master', `rm -f ${shim}`);
+  }
+});
+
+test.serial('links are deleted together through kremedy\'s link group, and a link already in that group is never taken with them', async (t) => {
+  // A shim ahead of the real ip on sshd's PATH that keeps what each batch was asked to do.
+  const shim = '/usr/local/sbin/ip';
+  const batches = '/root/ip-batches';
+  await onHost('master', `printf '#!/bin/sh\\nif [ "$1" = -batch ]; then tee -a ${batches} | /usr/sbin/ip "$@"; else exec /usr/sbin/ip "$@"; fi\\n' > ${shim} && chmod 755 ${shim}`);
+  const run = async () => {
+    await onHost('master', `rm -f ${batches}`);
+    const res = await kremedy(['run', 'reset-node', '--hosts', 'master', '--json']);
+    t.is(res.code, 0, res.stderr + res.stdout);
+    t.deepEqual(tasksOf(res, 'master').filter((e) => e.task.startsWith('link ') && e.status === 'changed').map((e) => e.task), ['link flannel.1 absent', 'link cni0 absent']);
+    t.is((await onHost('master', 'ip -o link show | grep -cE ": (flannel\\.1|cni0)[:@]" || true')).trim(), '0', 'both links are gone');
+    return (await onHost('master', `cat ${batches}`)).trim();
+  };
+  try {
+    // Someone else's link in the group kremedy deletes by (a bridge: this kernel has no dummy
+    // links): the links go one by one, and that link stays.
+    await reseed('master', 'flannel');
+    await onHost('master', `ip link add kr-keep type bridge && ip link set dev kr-keep group ${LINK_DELETE_GROUP}`);
+    try {
+      t.is(await run(), 'link delete dev flannel.1\nlink delete dev cni0');
+      t.regex(await onHost('master', 'ip -o link show kr-keep'), new RegExp(`group ${LINK_DELETE_GROUP}\\b`), 'the other link stays, still in the group');
+    } finally {
+      await tryOnHost('master', 'ip link delete kr-keep');
+    }
+    // The group empty: one pass, and nothing is left in the group.
+    await reseed('master', 'flannel');
+    t.is(await run(), `link set dev flannel.1 group ${LINK_DELETE_GROUP}\nlink set dev cni0 group ${LINK_DELETE_GROUP}\nlink delete group ${LINK_DELETE_GROUP}`);
+    t.is((await onHost('master', `ip -o link show group ${LINK_DELETE_GROUP}`)).trim(), '');
+  } finally {
+    await onHost('master', `rm -f ${shim} ${batches}`);
   }
 });
