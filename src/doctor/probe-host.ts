@@ -6,12 +6,14 @@ import { FACT_PROBES, factsFrom } from '../facts/gather.js';
 import { CommandAbortedError, type HostConnection } from '../ssh/connection.js';
 import type { ClockSample, HostCheck, HostProbe } from './types.js';
 
+// The host clock is read only here: a `date` process in every run's probe round was for nothing.
 const CLOCK_START: ProbeRequest = { id: 'doctor:clock-start', script: 'date +%s.%N' };
+const CLOCK_END: ProbeRequest = { id: 'doctor:clock-end', script: 'date +%s.%N' };
 
-/** The probes to send: clock first, facts last (fact:clock is the last one), the checks' in between, deduplicated. */
+/** The probes to send: clock first and last, the checks' and the facts in between, deduplicated. */
 export function doctorProbes(checks: readonly HostCheck[]): ProbeRequest[] {
   const seen = new Map<string, ProbeRequest>();
-  for (const p of [CLOCK_START, ...checks.flatMap((c) => c.probes), ...FACT_PROBES]) if (!seen.has(p.id)) seen.set(p.id, p);
+  for (const p of [CLOCK_START, ...checks.flatMap((c) => c.probes), ...FACT_PROBES, CLOCK_END]) if (!seen.has(p.id)) seen.set(p.id, p);
   return [...seen.values()];
 }
 
@@ -33,9 +35,9 @@ export async function probeForDoctor(
     throw new CommandAbortedError(`probing stopped early on ${conn.host.name}: ${why.split('\n').slice(-3).join(' ')}`);
   }
   const facts = factsFrom(results);
-  const hostStart = Number.parseFloat(results.get(CLOCK_START.id)?.stdout.trim() ?? '');
+  const clockAt = (probe: ProbeRequest) => Number.parseFloat(results.get(probe.id)?.stdout.trim() ?? '');
   return {
     probe: { host: conn.host.name, facts, results },
-    clock: { host: conn.host.name, localBefore, localAfter, hostStart, hostEnd: facts.clock },
+    clock: { host: conn.host.name, localBefore, localAfter, hostStart: clockAt(CLOCK_START), hostEnd: clockAt(CLOCK_END) },
   };
 }

@@ -29,7 +29,6 @@ export const FACT_PROBES: ProbeRequest[] = [
     script: `for b in ${PROBED_BINARIES.join(' ')}; do command -v "$b" || :; done`,
   },
   { id: 'fact:uid', script: `while read -r k v _; do [ "$k" = Uid: ] && { echo "$v"; break; }; done < /proc/self/status` },
-  { id: 'fact:clock', script: 'date +%s.%N' },
 ];
 
 export function parseOsRelease(text: string): Record<string, string> {
@@ -139,6 +138,5 @@ export function factsFrom(results: ReadonlyMap<string, ProbeResult>): Facts {
     links,
     binaries,
     uid: Number.parseInt(out('fact:uid').trim(), 10),
-    clock: Number.parseFloat(out('fact:clock').trim()),
   };
 }

@@ -17,8 +17,6 @@ export interface Facts {
   /** Absolute path of each probed binary, or null when it is not on PATH. */
   binaries: Record<string, string | null>;
   uid: number;
-  /** Host clock, seconds since the epoch, read in the probe round. */
-  clock: number;
 }
 
 /** Binaries probed on every host; tasks may only ask about these (keeps the probe one round). */

@@ -65,12 +65,12 @@ test('human report: grouped by host, evidence indented, fix named, summary line;
   t.regex(humanReport(['w08'], findings, [], summarize(findings, 1, 0), true), /\x1b\[1;31mCRITICAL/);
 });
 
-test('probe list: clock first, facts last (fact:clock is the end mark), shared probes once', (t) => {
+test('probe list: the clock first and last, the facts just before the end mark, shared probes once', (t) => {
   const probes = doctorProbes(HOST_CHECKS);
   const ids = probes.map((p) => p.id);
   t.is(ids[0], 'doctor:clock-start');
-  t.is(ids.at(-1), 'fact:clock');
-  t.deepEqual(ids.slice(-FACT_PROBES.length), FACT_PROBES.map((p) => p.id));
+  t.is(ids.at(-1), 'doctor:clock-end');
+  t.deepEqual(ids.slice(-FACT_PROBES.length - 1, -1), FACT_PROBES.map((p) => p.id));
   t.is(new Set(ids).size, ids.length);
   t.is(ids.filter((i) => i === 'doctor:logs').length, 1);
 });
@@ -84,5 +84,6 @@ test('the probe script runs under /bin/sh and every probe reports back', (t) => 
   // (Fact probes may exit non-zero by design: no /etc/redhat-release on Debian.)
   for (const p of probes.filter((x) => x.id.startsWith('doctor:'))) t.is(results.get(p.id)?.rc, 0, `${p.id}: ${results.get(p.id)?.stderr}`);
   t.regex(results.get('doctor:clock-start')!.stdout, /^\d+\.\d+$/);
+  t.regex(results.get('doctor:clock-end')!.stdout, /^\d+\.\d+$/);
   t.regex(results.get('doctor:iptables')!.stdout, /^count \d+$|^error /m);
 });

@@ -27,7 +27,7 @@ interface Case {
 }
 
 const facts: Facts = {
-  hostname: 'h', os: { id: 'debian', family: 'debian', version: '12', pretty: 'Debian 12' }, kernel: '6.1.0', uid: 0, clock: 0,
+  hostname: 'h', os: { id: 'debian', family: 'debian', version: '12', pretty: 'Debian 12' }, kernel: '6.1.0', uid: 0,
   cni: { detected: 'none', evidence: '', configFiles: [] }, links: [], binaries: {},
 };
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fuse-cases');

@@ -4,7 +4,7 @@ import { kernelGate } from '../../src/kernel/gate.js';
 
 function facts(kernel: string, cni: Facts['cni']['detected'] = 'kube-router'): Facts {
   return {
-    hostname: 'h', os: { id: 'centos', family: 'rhel', version: '7', pretty: 'CentOS 7' }, kernel, uid: 0, clock: 0,
+    hostname: 'h', os: { id: 'centos', family: 'rhel', version: '7', pretty: 'CentOS 7' }, kernel, uid: 0,
     cni: { detected: cni, evidence: 'test', configFiles: [] }, links: [], binaries: {},
   };
 }

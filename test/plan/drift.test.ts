@@ -25,7 +25,7 @@ interface Case {
 }
 
 const baseFacts: Facts = {
-  hostname: 'h', os: { id: 'debian', family: 'debian', version: '12', pretty: 'Debian 12' }, kernel: '6.1.0', uid: 0, clock: 0,
+  hostname: 'h', os: { id: 'debian', family: 'debian', version: '12', pretty: 'Debian 12' }, kernel: '6.1.0', uid: 0,
   cni: { detected: 'flannel', evidence: '/etc/cni/net.d/10-flannel.conflist', configFiles: [] }, links: [], binaries: {},
 };
 const factsWith = (c: FactChanges = {}): Facts => ({

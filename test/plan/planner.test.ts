@@ -20,7 +20,7 @@ interface Case {
 }
 
 const facts = (cni: Facts['cni']['detected'] = 'flannel'): Facts => ({
-  hostname: 'h', os: { id: 'debian', family: 'debian', version: '12', pretty: 'Debian 12' }, kernel: '6.1.0', uid: 0, clock: 0,
+  hostname: 'h', os: { id: 'debian', family: 'debian', version: '12', pretty: 'Debian 12' }, kernel: '6.1.0', uid: 0,
   cni: { detected: cni, evidence: '', configFiles: [] }, links: [], binaries: {},
 });
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'planner-cases');

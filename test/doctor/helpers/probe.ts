@@ -11,7 +11,6 @@ export const DEFAULT_OUTPUT: Record<string, string> = {
   'fact:links': 'lo\neth0',
   'fact:binaries': '/usr/sbin/iptables\n/usr/sbin/iscsiadm',
   'fact:uid': '0',
-  'fact:clock': '1700000000.5',
   'doctor:iptables': 'count 12',
   'doctor:thp': 'always [madvise] never',
   'doctor:manifests': 'present',
