@@ -5,6 +5,8 @@ import { HostConnection, HostUnreachableError, type SshAccess, type UnreachableR
 import { describeJump, JumpHostUnreachableError, JumpPool } from '../ssh/jump.js';
 import { resolveRoute, type Route } from '../ssh/route.js';
 import { loadPrivateKeys } from './credentials.js';
+import os from 'node:os';
+import { onLocalSubnet } from '../ssh/local-subnet.js';
 import { limiter } from './pool.js';
 
 /**
@@ -12,8 +14,27 @@ import { limiter } from './pool.js';
  * machine (key exchange, signatures) and on the host; 200 at once on a 2-core machine starved
  * each other past the connect timeout (bench hosts reported "unreachable" in
  * test/e2e/load.test.ts). A queued handshake's timeout starts only when it starts.
+ * `KREMEDY_MAX_HANDSHAKES` sets the limit outright.
  */
 export const DEFAULT_MAX_HANDSHAKES = 32;
+
+/**
+ * When every host is on one of this machine's own subnets (no router between), a handshake is
+ * work for CPUs more than a wait on round trips: hosts in containers on this machine share its
+ * cores, and on a LAN this machine's CPU is the bound. Running more at once than
+ * HANDSHAKES_PER_CORE per core then only makes every host finish later, all together, and all
+ * of them reach their changes at the same moment (the test fleet's link deletions queue on its
+ * one kernel's lock). A fleet with any host beyond a router (or given by name, or behind a jump
+ * host) waits on round trips: DEFAULT_MAX_HANDSHAKES run at once.
+ */
+export const HANDSHAKES_PER_CORE = 4;
+
+/** Handshakes at once: KREMEDY_MAX_HANDSHAKES (`fixed`) when set, else per core for a local fleet, else the default. */
+export function handshakeLimit(fixed: string | undefined, cores: number, allLocal: boolean): number {
+  const n = Number(fixed);
+  if (Number.isInteger(n) && n > 0) return n;
+  return allLocal ? Math.min(DEFAULT_MAX_HANDSHAKES, HANDSHAKES_PER_CORE * cores) : DEFAULT_MAX_HANDSHAKES;
+}
 
 /**
  * Connection attempts per host (`KREMEDY_CONNECT_ATTEMPTS`). A handshake that timed out or
@@ -69,7 +90,8 @@ export function hostConnector(
   const jumps = [...routes.values()].flatMap((r) => r.jumps.map((j) => ({ name: `jump host ${j.label}`, ...(j.keyFile ? { privateKeyFile: j.keyFile } : {}) })));
   const keys = loadPrivateKeys([...targets.values(), ...jumps]);
   const agent = process.env['SSH_AUTH_SOCK'];
-  const handshake = limiter(Number(process.env['KREMEDY_MAX_HANDSHAKES']) || DEFAULT_MAX_HANDSHAKES);
+  const allLocal = [...routes.values()].every((r) => r.jumps.length === 0 && onLocalSubnet(r.target.address));
+  const handshake = limiter(handshakeLimit(process.env['KREMEDY_MAX_HANDSHAKES'], os.availableParallelism(), allLocal));
   const attempts = Math.max(1, Number(process.env['KREMEDY_CONNECT_ATTEMPTS']) || DEFAULT_CONNECT_ATTEMPTS);
   const pool = new JumpPool({ keys, ...(agent ? { agent } : {}), hostKeys, connectTimeoutMs, handshake });
   const open = async (inventoryHost: Host) => {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import net from 'node:net';
-import { hostConnector } from '../../src/exec/connector.js';
+import { DEFAULT_MAX_HANDSHAKES, HANDSHAKES_PER_CORE, handshakeLimit, hostConnector } from '../../src/exec/connector.js';
 import { parseKnownHosts } from '../../src/ssh/known-hosts.js';
 import type { Host } from '../../src/inventory/types.js';
 
@@ -44,4 +44,14 @@ test.serial('KREMEDY_CONNECT_ATTEMPTS=1 turns the retry off', async (t) => {
     delete process.env['KREMEDY_CONNECT_ATTEMPTS'];
     srv.close();
   }
+});
+
+test('handshake limit: four per core for a fleet on local subnets, the default otherwise; KREMEDY_MAX_HANDSHAKES fixes it', (t) => {
+  t.is(handshakeLimit(undefined, 2, true), 2 * HANDSHAKES_PER_CORE);
+  t.is(handshakeLimit(undefined, 64, true), DEFAULT_MAX_HANDSHAKES, 'never more than the default');
+  t.is(handshakeLimit(undefined, 2, false), DEFAULT_MAX_HANDSHAKES);
+  t.is(handshakeLimit('6', 2, false), 6);
+  t.is(handshakeLimit('6', 2, true), 6);
+  t.is(handshakeLimit('nonsense', 2, true), 2 * HANDSHAKES_PER_CORE);
+  t.is(handshakeLimit('0', 2, false), DEFAULT_MAX_HANDSHAKES);
 });
