@@ -13,9 +13,15 @@ const KUBE_CHAIN = /^(KUBE-|FLANNEL|CNI-|cali-|CILIUM|WEAVE|NODELOCALDNS)/;
 const KUBE_LINK = /^(flannel\.\d+|cni0|kube-.+|nodelocaldns|tun-.+|cali.+|vxlan\.calico|cilium_.+|weave)$/;
 
 /** Chain names of every table in an `iptables-save` output. */
-export function chainNames(save: string): string[] {
-  return save.split('\n').flatMap((l) => (l.startsWith(':') ? [l.slice(1).split(/\s+/)[0] ?? ''] : [])).filter(Boolean);
+export function chainNames(save: string): readonly string[] {
+  // Every scoped task of a host asks about the same output in turn (a dozen splits of it per
+  // host): the last answer is kept.
+  if (save === lastChains.save) return lastChains.names;
+  const names = save.split('\n').flatMap((l) => (l.startsWith(':') ? [l.slice(1).split(/\s+/)[0] ?? ''] : [])).filter(Boolean);
+  lastChains = { save, names };
+  return names;
 }
+let lastChains: { save: string; names: readonly string[] } = { save: '', names: [] };
 
 /** What shows that this host is (or was) a Kubernetes node; empty when nothing does. */
 export function kubeEvidence(facts: Facts, chains: readonly string[]): string[] {
@@ -29,7 +35,7 @@ export function kubeEvidence(facts: Facts, chains: readonly string[]): string[] 
 }
 
 type Scoped = { scope?: ReachScope };
-type WithChains<S> = S & { kubeChains?: string[] };
+type WithChains<S> = S & { kubeChains?: readonly string[] };
 
 /**
  * Wrap an operation so that, when its spec says `scope: 'kube'`, a change it would make is
