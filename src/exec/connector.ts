@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Host } from '../inventory/types.js';
 import { loadSshConfig, SshConfig } from '../ssh/config.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
@@ -5,8 +6,7 @@ import { HostConnection, HostUnreachableError, type SshAccess, type UnreachableR
 import { describeJump, JumpHostUnreachableError, JumpPool } from '../ssh/jump.js';
 import { resolveRoute, type Route } from '../ssh/route.js';
 import { loadPrivateKeys } from './credentials.js';
-import os from 'node:os';
-import { onLocalSubnet } from '../ssh/local-subnet.js';
+import { localSubnets } from '../ssh/local-subnet.js';
 import { limiter } from './pool.js';
 
 /**
@@ -90,7 +90,8 @@ export function hostConnector(
   const jumps = [...routes.values()].flatMap((r) => r.jumps.map((j) => ({ name: `jump host ${j.label}`, ...(j.keyFile ? { privateKeyFile: j.keyFile } : {}) })));
   const keys = loadPrivateKeys([...targets.values(), ...jumps]);
   const agent = process.env['SSH_AUTH_SOCK'];
-  const allLocal = [...routes.values()].every((r) => r.jumps.length === 0 && onLocalSubnet(r.target.address));
+  const isLocal = localSubnets();
+  const allLocal = [...routes.values()].every((r) => r.jumps.length === 0 && isLocal(r.target.address));
   const handshake = limiter(handshakeLimit(process.env['KREMEDY_MAX_HANDSHAKES'], os.availableParallelism(), allLocal));
   const attempts = Math.max(1, Number(process.env['KREMEDY_CONNECT_ATTEMPTS']) || DEFAULT_CONNECT_ATTEMPTS);
   const pool = new JumpPool({ keys, ...(agent ? { agent } : {}), hostKeys, connectTimeoutMs, handshake });

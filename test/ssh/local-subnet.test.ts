@@ -1,6 +1,6 @@
 import test from 'ava';
 import type os from 'node:os';
-import { onLocalSubnet } from '../../src/ssh/local-subnet.js';
+import { localSubnets } from '../../src/ssh/local-subnet.js';
 
 test('loopback and the subnets of this machine\'s interfaces, not beyond a router, not names', (t) => {
   const ifaces = {
@@ -10,12 +10,13 @@ test('loopback and the subnets of this machine\'s interfaces, not beyond a route
       { address: 'fd00:7::20', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '02:00:00:00:00:01', internal: false, cidr: 'fd00:7::20/64', scopeid: 0 },
     ],
   } as unknown as NodeJS.Dict<os.NetworkInterfaceInfo[]>;
-  t.true(onLocalSubnet('127.0.0.1', ifaces));
-  t.true(onLocalSubnet('192.168.7.1', ifaces));
-  t.true(onLocalSubnet('192.168.7.254', ifaces));
-  t.false(onLocalSubnet('192.168.8.1', ifaces), 'another subnet: through a router');
-  t.false(onLocalSubnet('10.0.0.1', ifaces));
-  t.true(onLocalSubnet('fd00:7::1', ifaces));
-  t.false(onLocalSubnet('fd00:8::1', ifaces));
-  t.false(onLocalSubnet('node1.example', ifaces), 'a name is not resolved: not local');
+  const onLocalSubnet = localSubnets(ifaces);
+  t.true(onLocalSubnet('127.0.0.1'));
+  t.true(onLocalSubnet('192.168.7.1'));
+  t.true(onLocalSubnet('192.168.7.254'));
+  t.false(onLocalSubnet('192.168.8.1'), 'another subnet: through a router');
+  t.false(onLocalSubnet('10.0.0.1'));
+  t.true(onLocalSubnet('fd00:7::1'));
+  t.false(onLocalSubnet('fd00:8::1'));
+  t.false(onLocalSubnet('node1.example'), 'a name is not resolved: not local');
 });
