@@ -10,9 +10,9 @@ import { CLI, INVENTORY, KNOWN_HOSTS, REPO, fleet, tryOnHost } from './helpers/f
 // Opt-in (KREMEDY_LOAD_TEST=1): booting 200 hosts takes minutes and is the lead's call for CI.
 //
 // The verdict is about kremedy, not about the machine: first every host must answer plain
-// OpenSSH (32 at a time, kremedy's handshake limit for hosts beyond a router; three tries each). That proves the
-// fleet is up, and warms each host's first login (page cache, logind) on a freshly booted
-// machine. A host that never answers OpenSSH is a fleet problem: it is named, left out, and
+// OpenSSH (32 at a time, kremedy's handshake limit for hosts beyond a router; three tries
+// each). That proves the fleet is up, and warms each host's first login (page cache, logind)
+// on a freshly booted machine. A host that never answers OpenSSH is a fleet problem: it is named, left out, and
 // more than a few of them fail the test as "fleet not healthy". Every host that answered must
 // then be reached by kremedy, in both rounds.
 
