@@ -30,7 +30,7 @@ export const linkAbsent: Operation<'link-absent', LinkState> = {
       // No `set down` first: deleting a link takes it down, and a separate down waits for its own
       // RCU grace period under the kernel's global RTNL lock (~10-30 ms per link, every host's
       // link deletions queue on that lock).
-      commands: [`ip link delete dev ${quote(spec.name)}`],
+      commands: [deleteLinks([spec.name])],
       linkDelete: spec.name,
     };
   },
