@@ -1,9 +1,10 @@
 import type { Facts } from '../facts/types.js';
+import type { IpFamily, IptablesTable } from '../facts/iptables-save.js';
 
-export type IptablesTable = 'filter' | 'nat' | 'mangle' | 'raw';
-export const IPTABLES_TABLES: readonly IptablesTable[] = ['filter', 'nat', 'mangle', 'raw'];
-/** Which tool an iptables task drives: iptables (the default) or ip6tables. */
-export type IpFamily = 'ipv4' | 'ipv6';
+// The iptables vocabulary is the probe's (facts/iptables-save.ts): tasks name what it reads.
+export type { IpFamily, IptablesTable };
+export { IPTABLES_TABLES } from '../facts/iptables-save.js';
+
 /**
  * `kube`: the task only acts on a host where Kubernetes or CNI state is found (CNI config,
  * CNI/Kubernetes links, KUBE-/flannel/CNI chains); elsewhere it leaves the host alone and says so.

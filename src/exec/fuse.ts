@@ -15,9 +15,9 @@ interface Fuser {
 const FUSERS: readonly Fuser[] = [
   {
     // Every backup the tables need (tasks on one table back it up with the same lines), then
-    // one `iptables-restore --noflush` per family holding all their tables.
+    // one `iptables-restore --noflush` per family and backend holding all their tables.
     accepts: (t) => t.restore !== undefined,
-    commands: (run) => [...new Set(run.flatMap((t) => t.backup)), ...restoreCommands(run.map((t) => t.restore!))],
+    commands: (run) => [...new Set(run.flatMap((t) => t.backup)), ...restoreCommands(run.flatMap((t) => t.restore!))],
   },
   {
     // One listing of every link as the backup, then one deletion of them all (deleteLinks).

@@ -12,3 +12,6 @@ export interface ProbeResult {
   stderr: string;
   rc: number;
 }
+
+/** A probe that could not be read (permission denied, binary missing where it matters). */
+export class ProbeError extends Error {}

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import type { IptablesTable } from '../dsl/types.js';
+import type { IptablesRuleset, IptablesTable } from '../facts/iptables-save.js';
 import { quote } from '../shell/quote.js';
-import type { IptablesTableState } from './iptables.js';
 import { saveText, type IptablesFamily } from './iptables-restore.js';
 import type { DecideContext } from './types.js';
 
@@ -10,6 +9,8 @@ import type { DecideContext } from './types.js';
 // without guessing from the directory layout:
 //   iptables <table> <file>     the table as iptables-save -t <table> prints it, before the run's first change to it
 //   ip6tables <table> <file>    the same for ip6tables
+//   iptables-legacy <table> <file>, iptables-nft …, ip6tables-legacy …, ip6tables-nft …
+//                               the same for one backend of a host that has both
 //   ipset <file>                `ipset save` of the sets a step destroyed
 //   ipvs <file>                 `ipvsadm -Sn` before `ipvsadm -C`
 //   routes <proto> <file>       `ip route show proto <proto>` before they were flushed
@@ -41,7 +42,7 @@ function record(ctx: Pick<DecideContext, 'backupDir'>, ...fields: string[]): str
  * re-probes and refuses a drifted host first), so the host runs no second iptables-save;
  * `printf` is a builtin.
  */
-export function backupIptables(table: IptablesTable, state: Pick<IptablesTableState, 'chains' | 'rules'>, ctx: DecideContext, bin: IptablesFamily = 'iptables'): string[] {
+export function backupIptables(table: IptablesTable, state: IptablesRuleset, ctx: DecideContext, bin: IptablesFamily = 'iptables'): string[] {
   const file = `${bin}-${table}.rules`;
   const q = quote(`${ctx.backupDir}/${file}`);
   return [prepare(ctx), `[ -e ${q} ] || { printf '%s' ${quote(saveText(table, state))} > ${q} && ${record(ctx, bin, table, file)}; }`];

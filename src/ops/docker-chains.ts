@@ -16,7 +16,14 @@ export function isDockerRule(rule: string): boolean {
 
 /** The table without what Docker makes: what a flush must still remove when Docker restarts after it. */
 export function withoutDocker(state: IptablesTableState): IptablesTableState {
-  return { ...state, chains: state.chains.filter((c) => c.policy !== null ? true : !isDockerChain(c.name)), rules: state.rules.filter((r) => !isDockerRule(r)) };
+  return {
+    ...state,
+    backends: state.backends.map((b) => ({
+      ...b,
+      chains: b.chains.filter((c) => (c.policy !== null ? true : !isDockerChain(c.name))),
+      rules: b.rules.filter((r) => !isDockerRule(r)),
+    })),
+  };
 }
 
 /** Wrap the flush: with `exceptDocker`, Docker's own chains alone are no reason to flush (they come back with the restart). */
@@ -50,11 +57,11 @@ export const dockerChains: Operation<'docker-chains', DockerChainsState> = {
   }),
   decide(spec, state): Decision {
     if (state.active !== 'active') return { status: 'ok', message: `docker.service is ${state.active}: nothing to restart` };
-    const missing = state.tables.filter((t) => !t.state.chains.some((c) => c.name === 'DOCKER')).map((t) => t.table);
-    const foreign = state.tables.filter((t) => {
-      const rest = withoutDocker(t.state);
-      return rest.rules.length > 0 || rest.chains.some((c) => c.policy === null);
-    }).map((t) => t.table);
+    // Docker writes with the host's `iptables`; on a host with two backends either may hold its chains.
+    const missing = state.tables.filter((t) => !t.state.backends.some((b) => b.chains.some((c) => c.name === 'DOCKER'))).map((t) => t.table);
+    const foreign = state.tables.filter((t) =>
+      withoutDocker(t.state).backends.some((b) => b.rules.length > 0 || b.chains.some((c) => c.policy === null)),
+    ).map((t) => t.table);
     if (missing.length === 0 && foreign.length === 0) return { status: 'ok', message: `Docker's chains are in place in ${spec.tables.join(', ')}` };
     return {
       status: 'pending',

@@ -1,6 +1,4 @@
-import { backupIptables } from './backup.js';
-import { restoreCommands, type IptablesRestore } from './iptables-restore.js';
-import { IPTABLES_SAVE_PROBE, readIptablesState, type IptablesTableState } from './iptables.js';
+import { backendsDecision, IPTABLES_SAVE_PROBE, readIptablesState, type BackendChange, type IptablesTableState } from './iptables.js';
 import { safeNameRule } from '../shell/quote.js';
 import type { Operation } from './types.js';
 
@@ -18,7 +16,7 @@ export function isUnconditionalDrop(rule: string, chain: string): boolean {
  * touching no other chain; a chain without an unconditional DROP is left exactly as it is.
  */
 export const iptablesChainReturn: Operation<'iptables-chain-return', IptablesTableState> = {
-  probes: (spec) => [IPTABLES_SAVE_PROBE],
+  probes: () => [IPTABLES_SAVE_PROBE],
   state: (spec, results) => readIptablesState(spec.table, results),
   decide(spec, state, ctx) {
     // The name goes into iptables-restore input (inside a quoted heredoc, so no shell sees it),
@@ -26,22 +24,25 @@ export const iptablesChainReturn: Operation<'iptables-chain-return', IptablesTab
     // refuse any other (shell/quote.ts); a plan file's spec is checked again here.
     if (!safeNameRule('chain').pattern.test(spec.chain)) return { status: 'failed', message: `invalid chain name ${JSON.stringify(spec.chain)}: must be ${safeNameRule('chain').description}` };
     if (!state.available) return { status: 'ok', message: 'iptables is not installed: no chain to repair' };
-    if (!state.chains.some((c) => c.name === spec.chain)) return { status: 'ok', message: `${spec.table}: no chain ${spec.chain}` };
-    const rules = state.rules.filter((r) => r.startsWith(`-A ${spec.chain} `));
-    const drops = rules.filter((r) => isUnconditionalDrop(r, spec.chain));
-    if (drops.length === 0) {
+    const holding = state.backends.filter((b) => b.chains.some((c) => c.name === spec.chain));
+    if (holding.length === 0) return { status: 'ok', message: `${spec.table}: no chain ${spec.chain}` };
+    const target = `-A ${spec.chain} -j RETURN`;
+    const changes: BackendChange[] = holding.flatMap((b) => {
+      const rules = b.rules.filter((r) => r.startsWith(`-A ${spec.chain} `));
+      const drops = rules.filter((r) => isUnconditionalDrop(r, spec.chain));
+      if (drops.length === 0) return [];
+      return [{
+        backend: b,
+        summary: `${spec.chain} has ${drops.length} unconditional DROP rule(s): replace its ${rules.length} rule(s) with a single RETURN`,
+        diff: [...rules.map((r) => `- ${r}`), `+ ${target}`],
+        // Flush then append, in one commit: the chain never drops more than before.
+        lines: [`-F ${spec.chain}`, target],
+      }];
+    });
+    if (changes.length === 0) {
+      const rules = holding.flatMap((b) => b.rules.filter((r) => r.startsWith(`-A ${spec.chain} `)));
       return { status: 'ok', message: `${spec.table}: ${spec.chain} drops nothing unconditionally (${rules.length} rule(s), left alone)` };
     }
-    const target = `-A ${spec.chain} -j RETURN`;
-    // Flush then append, in one commit: the chain never drops more than before.
-    const restore: IptablesRestore = { family: 'iptables', table: spec.table, lines: [`-F ${spec.chain}`, target] };
-    return {
-      status: 'pending',
-      summary: `${spec.table}: ${spec.chain} has ${drops.length} unconditional DROP rule(s): replace its ${rules.length} rule(s) with a single RETURN`,
-      diff: [...rules.map((r) => `- ${r}`), `+ ${target}`].join('\n'),
-      backup: backupIptables(spec.table, state, ctx),
-      commands: restoreCommands([restore]),
-      restore,
-    };
+    return backendsDecision(spec.table, state, changes, ctx);
   },
 };

@@ -1,19 +1,21 @@
-import type { IptablesTable } from '../dsl/types.js';
-import type { IptablesTableState } from './iptables.js';
+import type { IptablesBinary, IptablesRuleset, IptablesTable } from '../facts/iptables-save.js';
 
 // iptables tasks do not act with one `iptables` process per command: each says what it does
 // as lines of an `iptables-restore --noflush` input for one table, and the executor fuses
-// consecutive iptables changes of a host into one restore per family (src/exec/fuse.ts).
+// consecutive iptables changes of a host into one restore per family and backend (src/exec/fuse.ts).
 // iptables-restore commits each table at its COMMIT in one go (legacy: one table replace;
 // nft: one transaction), so policies, flushes and chain deletions land together: there is no
 // moment where a flushed chain meets a DROP policy. On the nft backend every `iptables`
 // process loads the whole ruleset; one restore instead of up to 18 processes is most of the
 // host's work in a reset.
 
-/** The binary family: IPv4 (`iptables-restore`) or IPv6 (`ip6tables-restore`). */
-export type IptablesFamily = 'iptables' | 'ip6tables';
+/**
+ * Which `-restore` takes the lines: `iptables`/`ip6tables` (the host's own), or a backend by
+ * name (`iptables-legacy`, `ip6tables-nft`, …) on a host with both.
+ */
+export type IptablesFamily = IptablesBinary;
 
-/** What one task changes in one table, as iptables-restore input lines (without `*table`/COMMIT). */
+/** What one task changes in one table of one backend, as iptables-restore input lines (without `*table`/COMMIT). */
 export interface IptablesRestore {
   family: IptablesFamily;
   table: IptablesTable;
@@ -53,6 +55,6 @@ export function restoreCommands(changes: readonly IptablesRestore[]): string[] {
  * the probed state: the backup needs no second save on the host, and `iptables-restore` of it
  * puts the table back as it was.
  */
-export function saveText(table: IptablesTable, state: Pick<IptablesTableState, 'chains' | 'rules'>): string {
+export function saveText(table: IptablesTable, state: IptablesRuleset): string {
   return [`*${table}`, ...state.chains.map((c) => `:${c.name} ${c.policy ?? '-'} [0:0]`), ...state.rules, 'COMMIT'].join('\n') + '\n';
 }

@@ -1,106 +1,73 @@
-import type { IpFamily, IptablesTable } from '../dsl/types.js';
-import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
+import type { IpFamily } from '../dsl/types.js';
+import {
+  backendLabel, IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE, readIptablesState, saveProbeFor,
+  type IptablesBackendTable, type IptablesChain, type IptablesTable, type IptablesTableState,
+} from '../facts/iptables-save.js';
 import { backupIptables } from './backup.js';
 import { restoreCommands, type IptablesFamily, type IptablesRestore } from './iptables-restore.js';
-import { ProbeError, probeResult, type Operation } from './types.js';
+import type { Decision, DecideContext, Operation } from './types.js';
 
-export interface IptablesChain {
-  name: string;
-  /** Built-in chains have a policy; user chains have null. */
-  policy: string | null;
-}
-export interface IptablesTableState {
-  /** false when the host has no iptables-save: there is nothing iptables could flush. */
-  available: boolean;
-  chains: IptablesChain[];
-  rules: string[];
-}
+// The probe and its state are the facts layer's (facts/iptables-save.ts); re-exported for the
+// operations that share them.
+export { IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE, readIptablesState, saveProbeFor };
+export { parseIptablesSave, tableSection } from '../facts/iptables-save.js';
+export type { IptablesChain, IptablesTableState };
 
-const NO_IPTABLES = '#KR:NO-IPTABLES';
-
-/**
- * One `iptables-save` of every table serves every iptables task of a host: on the nft backend
- * each run loads the whole ruleset, so three `-t` runs cost three times one.
- */
-export const IPTABLES_SAVE_PROBE: ProbeRequest = {
-  id: 'iptables-save',
-  script: `command -v iptables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; iptables-save`,
-};
-
-/** The same for ip6tables (tasks with `family: 'ipv6'`, reset-node's `-e ipv6=true`). */
-export const IP6TABLES_SAVE_PROBE: ProbeRequest = {
-  id: 'ip6tables-save',
-  script: `command -v ip6tables-save >/dev/null 2>&1 || { echo '${NO_IPTABLES}'; exit 0; }; ip6tables-save`,
-};
-
-export const saveProbeFor = (family: IpFamily = 'ipv4'): ProbeRequest => (family === 'ipv6' ? IP6TABLES_SAVE_PROBE : IPTABLES_SAVE_PROBE);
-/** The command an iptables task runs: `iptables` or `ip6tables`. */
+/** The command an iptables task runs on a host with one iptables: `iptables` or `ip6tables`. */
 export const iptablesBin = (family: IpFamily = 'ipv4'): IptablesFamily => (family === 'ipv6' ? 'ip6tables' : 'iptables');
 
-/** The lines of one table's section (`*nat` … `COMMIT`); empty when the table is not in use. */
-export function tableSection(text: string, table: IptablesTable): string {
-  const out: string[] = [];
-  let inside = false;
-  for (const line of text.split('\n')) {
-    const t = line.trim();
-    if (t.startsWith('*')) inside = t === `*${table}`;
-    else if (t === 'COMMIT') inside = false;
-    else if (inside) out.push(line);
-  }
-  return out.join('\n');
+/** One backend's share of a change: what it shows, how it is backed up, the restore lines. */
+export interface BackendChange {
+  backend: IptablesBackendTable;
+  summary: string;
+  diff: string[];
+  lines: string[];
 }
 
-/** iptables-save output of one table, counters dropped so that state compares by meaning. */
-export function parseIptablesSave(text: string): Omit<IptablesTableState, 'available'> {
-  const chains: IptablesChain[] = [];
-  const rules: string[] = [];
-  for (const raw of text.split('\n')) {
-    // `iptables-save -c` prefixes rules with [packets:bytes]; counters are not state.
-    const line = raw.trim().replace(/^\[\d+:\d+\]\s*/, '');
-    if (line.startsWith(':')) {
-      const [name, policy] = line.slice(1).split(/\s+/);
-      if (name) chains.push({ name, policy: policy && policy !== '-' ? policy : null });
-    } else if (line.startsWith('-A ')) {
-      rules.push(line);
-    }
-  }
-  return { chains, rules };
+/**
+ * A change over every backend that needs one, as one decision: per-backend summaries and diffs
+ * (headed by the backend where the host has two), a backup of each backend's table, and one
+ * restore per backend, which the executor fuses with the host's other iptables changes.
+ */
+export function backendsDecision(
+  table: IptablesTable,
+  state: IptablesTableState,
+  changes: ReadonlyArray<BackendChange>,
+  ctx: DecideContext,
+): Decision {
+  const named = (c: BackendChange) => backendLabel(c.backend, state);
+  const restore: IptablesRestore[] = changes.map((c) => ({ family: c.backend.bin, table, lines: c.lines }));
+  return {
+    status: 'pending',
+    summary: changes.map((c) => `${named(c) ? `${named(c)} ` : ''}${table}: ${c.summary}`).join('; '),
+    diff: changes.flatMap((c) => (named(c) ? [`@@ ${named(c)} ${table} @@`, ...c.diff] : c.diff)).join('\n'),
+    backup: [...new Set(changes.flatMap((c) => backupIptables(table, c.backend, ctx, c.backend.bin)))],
+    commands: restoreCommands(restore),
+    restore,
+  };
 }
 
-export function readIptablesState(table: IptablesTable, results: ReadonlyMap<string, ProbeResult>, family: IpFamily = 'ipv4'): IptablesTableState {
-  const probe = saveProbeFor(family);
-  const r = probeResult(results, probe.id);
-  if (r.stdout.trim() === NO_IPTABLES) return { available: false, chains: [], rules: [] };
-  if (r.rc !== 0) throw new ProbeError(`${probe.id} failed (exit ${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
-  // A table absent from the output was never created (nft) or loaded (legacy): nothing in it.
-  return { available: true, ...parseIptablesSave(tableSection(r.stdout, table)) };
-}
-
+/** "in either backend" where the host has two: an "ok" must say that both were read. */
+const everywhere = (state: IptablesTableState) => (state.backends.length > 1 ? ` in either backend (${state.backends.map((b) => b.backend).join(', ')})` : '');
 
 export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
   probes: (spec) => [saveProbeFor(spec.family)],
   state: (spec, results) => readIptablesState(spec.table, results, spec.family),
   decide(spec, state, ctx) {
-    const bin = iptablesBin(spec.family);
-    if (!state.available) return { status: 'ok', message: `${bin} is not installed: no rules to flush` };
-    const userChains = state.chains.filter((c) => c.policy === null);
-    if (state.rules.length === 0 && userChains.length === 0) {
-      return { status: 'ok', message: `${spec.table}: no rules and no user chains` };
-    }
-    const diff = [
-      ...state.rules.map((r) => `- ${r}`),
-      ...userChains.map((c) => `- :${c.name} (user chain)`),
-    ].join('\n');
-    // -F then -X in one commit: rules go first, so no user chain is still referenced.
-    const restore: IptablesRestore = { family: bin, table: spec.table, lines: ['-F', '-X'] };
-    return {
-      status: 'pending',
-      summary: `${spec.table}: flush ${state.rules.length} rule(s), delete ${userChains.length} user chain(s)`,
-      diff,
-      backup: backupIptables(spec.table, state, ctx, bin),
-      commands: restoreCommands([restore]),
-      restore,
-    };
+    if (!state.available) return { status: 'ok', message: `${iptablesBin(spec.family)} is not installed: no rules to flush` };
+    const changes: BackendChange[] = state.backends.flatMap((b) => {
+      const userChains = b.chains.filter((c) => c.policy === null);
+      if (b.rules.length === 0 && userChains.length === 0) return [];
+      return [{
+        backend: b,
+        summary: `flush ${b.rules.length} rule(s), delete ${userChains.length} user chain(s)`,
+        diff: [...b.rules.map((r) => `- ${r}`), ...userChains.map((c) => `- :${c.name} (user chain)`)],
+        // -F then -X in one commit: rules go first, so no user chain is still referenced.
+        lines: ['-F', '-X'],
+      }];
+    });
+    if (changes.length === 0) return { status: 'ok', message: `${spec.table}: no rules and no user chains${everywhere(state)}` };
+    return backendsDecision(spec.table, state, changes, ctx);
   },
 };
 
@@ -108,28 +75,28 @@ export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = 
   probes: (spec) => [saveProbeFor(spec.family)],
   state: (spec, results) => readIptablesState(spec.table, results, spec.family),
   decide(spec, state, ctx) {
-    const bin = iptablesBin(spec.family);
-    if (!state.available) return { status: 'ok', message: `${bin} is not installed: no policies to set` };
-    const wrong = spec.chains
-      .map((name) => state.chains.find((c) => c.name === name))
-      .filter((c): c is IptablesChain => c !== undefined && c.policy !== null && c.policy !== spec.policy);
-    if (wrong.length === 0) {
-      const present = spec.chains.filter((n) => state.chains.some((c) => c.name === n));
+    if (!state.available) return { status: 'ok', message: `${iptablesBin(spec.family)} is not installed: no policies to set` };
+    const changes: BackendChange[] = state.backends.flatMap((b) => {
+      const wrong = spec.chains
+        .map((name) => b.chains.find((c) => c.name === name))
+        .filter((c): c is IptablesChain => c !== undefined && c.policy !== null && c.policy !== spec.policy);
+      if (wrong.length === 0) return [];
+      return [{
+        backend: b,
+        summary: `set policy ${spec.policy} on ${wrong.map((c) => c.name).join(', ')}`,
+        diff: wrong.flatMap((c) => [`- :${c.name} ${c.policy}`, `+ :${c.name} ${spec.policy}`]),
+        lines: wrong.map((c) => `-P ${c.name} ${spec.policy}`),
+      }];
+    });
+    if (changes.length === 0) {
+      const present = spec.chains.filter((n) => state.backends.some((b) => b.chains.some((c) => c.name === n)));
       return {
         status: 'ok',
         message: present.length
-          ? `${spec.table}: ${present.join(', ')} already ${spec.policy}`
+          ? `${spec.table}: ${present.join(', ')} already ${spec.policy}${everywhere(state)}`
           : `${spec.table}: table not in use (kernel default policy ACCEPT)`,
       };
     }
-    const restore: IptablesRestore = { family: bin, table: spec.table, lines: wrong.map((c) => `-P ${c.name} ${spec.policy}`) };
-    return {
-      status: 'pending',
-      summary: `${spec.table}: set policy ${spec.policy} on ${wrong.map((c) => c.name).join(', ')}`,
-      diff: wrong.map((c) => `- :${c.name} ${c.policy}\n+ :${c.name} ${spec.policy}`).join('\n'),
-      backup: backupIptables(spec.table, state, ctx, bin),
-      commands: restoreCommands([restore]),
-      restore,
-    };
+    return backendsDecision(spec.table, state, changes, ctx);
   },
 };

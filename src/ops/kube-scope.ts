@@ -8,7 +8,7 @@ import { IPTABLES_SAVE_PROBE } from './iptables.js';
 import type { Decision, Operation } from './types.js';
 
 /** Chains that Kubernetes components and CNIs make (kube-proxy, kubelet, flannel, kube-router, CNI plugins, calico, cilium, weave, nodelocaldns). */
-const KUBE_CHAIN = /^(KUBE-|FLANNEL|CNI-|cali-|CILIUM|WEAVE|NODELOCALDNS)/;
+export const KUBE_CHAIN = /^(KUBE-|FLANNEL|CNI-|cali-|CILIUM|WEAVE|NODELOCALDNS)/;
 /** Links they make: flannel's vxlan and bridge, kube-router's and kube-proxy's links, kube-router's tunnels, calico's, cilium's, weave's. */
 const KUBE_LINK = /^(flannel\.\d+|cni0|kube-.+|nodelocaldns|tun-.+|cali.+|vxlan\.calico|cilium_.+|weave)$/;
 

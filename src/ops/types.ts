@@ -1,5 +1,5 @@
 import type { Facts } from '../facts/types.js';
-import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
+import { ProbeError, type ProbeRequest, type ProbeResult } from '../facts/probe.js';
 import type { IptablesRestore } from './iptables-restore.js';
 import type { ParamValues, SpecOf, Task, TaskKind } from '../dsl/types.js';
 
@@ -26,15 +26,15 @@ export type Decision =
       diff: string;
       backup: string[];
       commands: string[];
-      /** iptables tasks: the same change as restore lines, so the executor can fuse consecutive ones. */
-      restore?: IptablesRestore;
+      /** iptables tasks: the same change as restore lines (one per backend), so the executor can fuse consecutive ones. */
+      restore?: IptablesRestore[];
       /** link-absent: the link deleted, so the executor can delete neighbouring links at once. */
       linkDelete?: string;
     }
   | { status: 'failed'; message: string };
 
-/** A probe that could not be read (permission denied, binary missing where it matters). */
-export class ProbeError extends Error {}
+// Where a probe's output cannot be read (facts/probe.ts; re-exported for the operations).
+export { ProbeError };
 
 export interface Operation<K extends TaskKind, S> {
   /** Shell snippets that reveal the current state; identical ids are probed once per host. */

@@ -9,7 +9,8 @@ import { VERSION } from '../version.js';
 import type { HostPlan } from './types.js';
 
 // 2: task statuses use the report's words (pending / failed / skipped, were change / fail / skip).
-export const PLAN_FORMAT = 'kremedy-plan/2';
+// 3: iptables states hold one entry per backend, and a change's restore is a list (issue 19).
+export const PLAN_FORMAT = 'kremedy-plan/3';
 
 export interface PlanFile {
   format: typeof PLAN_FORMAT;

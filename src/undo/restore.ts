@@ -1,20 +1,26 @@
 import path from 'node:path';
 import { quote } from '../shell/quote.js';
 import { MANIFEST } from '../ops/backup.js';
+import type { IptablesBinary } from '../facts/iptables-save.js';
 
 export type ManifestEntry =
-  | { kind: 'iptables' | 'ip6tables'; table: string; file: string }
+  /** A table of the host's own iptables, or of one backend by name (`iptables-legacy`, …) on a host with both. */
+  | { kind: IptablesBinary; table: string; file: string }
   | { kind: 'ipset' | 'ipvs'; file: string }
   | { kind: 'routes'; proto: string; file: string }
   | { kind: 'unit'; unit: string; enabled: string; active: string }
   | { kind: 'link'; name: string; file: string }
   | { kind: 'moved' | 'copied'; path: string };
 
+const isIptablesKind = (kind: string): kind is IptablesBinary => /^ip6?tables(-legacy|-nft)?$/.test(kind);
+
+const isTableEntry = (e: ManifestEntry): e is Extract<ManifestEntry, { table: string }> => isIptablesKind(e.kind);
+
 export function parseManifest(text: string): ManifestEntry[] {
   const out: ManifestEntry[] = [];
   for (const line of text.split('\n')) {
     const [kind, a, b, c] = line.split('\t');
-    if ((kind === 'iptables' || kind === 'ip6tables') && a && b) out.push({ kind, table: a, file: b });
+    if (kind && isIptablesKind(kind) && a && b) out.push({ kind, table: a, file: b });
     else if ((kind === 'ipset' || kind === 'ipvs') && a) out.push({ kind, file: a });
     else if (kind === 'routes' && a && b) out.push({ kind, proto: a, file: b });
     else if (kind === 'unit' && a && b && c) out.push({ kind, unit: a, enabled: b, active: c });
@@ -87,7 +93,7 @@ export function restoreSteps(dir: string, manifest: ManifestEntry[], files: Read
   const cannot: string[] = [];
   const seenTables = new Set<string>();
   for (const e of manifest) {
-    if ((e.kind !== 'iptables' && e.kind !== 'ip6tables') || seenTables.has(`${e.kind} ${e.table}`) || !TABLE.test(e.table)) continue;
+    if (!isTableEntry(e) || seenTables.has(`${e.kind} ${e.table}`) || !TABLE.test(e.table)) continue;
     seenTables.add(`${e.kind} ${e.table}`);
     const f = quote(`${dir}/${e.file}`);
     steps.push({

@@ -36,7 +36,7 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fuse-cases'
 function restoreInputs(commands: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of commands) {
-    const m = /^(ip6?tables)-restore --noflush <<'(\w+)'\n([\s\S]*)\n\2$/.exec(c);
+    const m = /^(ip6?tables(?:-legacy|-nft)?)-restore --noflush <<'(\w+)'\n([\s\S]*)\n\2$/.exec(c);
     if (m) out[m[1]!] = `${m[3]!}\n`;
   }
   return out;
@@ -83,7 +83,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
 test('families are keyed apart: IPv4 and IPv6 changes of one run become one restore each', (t) => {
   const change = (index: number, family: 'iptables' | 'ip6tables', table: 'filter' | 'raw', lines: string[]): PendingTask => ({
     index, title: `t${index}`, kind: 'iptables-flush', spec: { kind: 'iptables-flush', table }, status: 'pending',
-    summary: '', diff: '', backup: [`backup ${family} ${table}`], commands: ['not used when fused'], restore: { family, table, lines }, state: null,
+    summary: '', diff: '', backup: [`backup ${family} ${table}`], commands: ['not used when fused'], restore: [{ family, table, lines }], state: null,
   });
   const steps = fuseSteps([
     change(0, 'iptables', 'filter', ['-P INPUT ACCEPT']),

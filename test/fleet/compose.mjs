@@ -19,7 +19,7 @@ const OSES = new Set(['debian12', 'centos7.1', 'centos7.4', 'rhel8']);
 // Hosts of these OS values are built from the Dockerfile's rpm-host stage (dnf, rpm and a local
 // yum repository on top of the common image), as fleet.sh mounts its rpm layer for them.
 const RPM_OSES = new Set(['rhel8']);
-const SEEDS = new Set(['clean', 'flannel', 'kube-router', 'doctor-findings', 'flannel-live', 'mixed-cni', 'ipvs-stale', 'kube-router-bgp', 'docker-firewall', 'firewall-only']);
+const SEEDS = new Set(['clean', 'flannel', 'kube-router', 'doctor-findings', 'flannel-live', 'mixed-cni', 'ipvs-stale', 'kube-router-bgp', 'docker-firewall', 'firewall-only', 'dual-backends']);
 
 // Same rules as load_hosts/add_host in fleet.sh.
 export function parseHosts(text) {

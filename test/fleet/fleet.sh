@@ -132,7 +132,7 @@ add_host() { # name os kernel seed groups ip
   [[ $name =~ ^[a-z][a-z0-9-]{0,10}$ ]] || die "host name '$name': want [a-z][a-z0-9-]{0,10} (it names a veth: ${VETH_PREFIX}NAME <= 15 chars)"
   [[ -z ${H_IP[$name]:-} ]] || die "host '$name' defined twice"
   case $2 in debian12 | centos7.1 | centos7.4 | rhel8) ;; *) die "$name: unknown os '$2'" ;; esac
-  case $4 in clean | flannel | kube-router | doctor-findings | flannel-live | mixed-cni | ipvs-stale | kube-router-bgp | docker-firewall | firewall-only) ;; *) die "$name: unknown seed '$4'" ;; esac
+  case $4 in clean | flannel | kube-router | doctor-findings | flannel-live | mixed-cni | ipvs-stale | kube-router-bgp | docker-firewall | firewall-only | dual-backends) ;; *) die "$name: unknown seed '$4'" ;; esac
   [[ $5 =~ ^[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*)*$ ]] || die "$name: bad groups '$5'"
   if [[ $2 == debian12 ]]; then
     [[ $3 == - ]] || die "$name: debian12 hosts run the real kernel; kernel must be '-'"

@@ -206,7 +206,9 @@ test('a target the bastion cannot get an answer from is unreachable after the co
   const t0 = Date.now();
   const err = await t.throwsAsync(connect(h), { instanceOf: HostUnreachableError, message: /^jump host 127\.0\.0\.1:\d+ cannot connect to dead\.internal:22: timed out after 4000 ms/ });
   t.is(err!.reason, 'timeout');
-  t.true(Date.now() - t0 < 12_000);
+  // Only that it did not wait for the kernel's own TCP give-up (minutes): the message above proves
+  // the 4 s timer fired. A tight bound here failed on a loaded 2-core machine (a timed test).
+  t.true(Date.now() - t0 < 60_000);
 });
 
 test('two hops: the second bastion runs over a channel of the first, each key checked', async (t) => {
