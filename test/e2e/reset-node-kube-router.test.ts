@@ -36,12 +36,18 @@ test.serial('kube-router node with -e cni=kube-router: dry run, apply, second ru
 });
 
 test.serial('kube-router is auto-detected from /etc/cni/net.d', async (t) => {
+  // centos74 is legacy-only, as CentOS 7 is (one iptables, the legacy backend): the reset runs
+  // the one-backend path and must leave the legacy tables clean.
+  t.regex(await onHost('centos74', 'iptables -V'), /legacy/);
+  t.not((await tryOnHost('centos74', 'command -v iptables-nft-save')).code, 0, 'no nft iptables on a CentOS 7 host');
+  t.regex(await onHost('centos74', 'cat /proc/net/ip_tables_names'), /filter/, 'the seed wrote to the legacy tables');
   const res = await kremedy(['run', 'reset-node', '--hosts', 'centos74', '--json']);
   t.is(res.code, 0, res.stderr + res.stdout);
   const detect = tasksOf(res, 'centos74').find((e) => e.task === 'detect CNI');
   t.regex(detect?.message ?? '', /cni=kube-router \(detected from \/etc\/cni\/net\.d\/10-kuberouter\.conflist\)/);
   t.is(tasksOf(res, 'centos74').find((e) => e.task === 'link flannel.1 absent')?.status, 'skipped');
   await assertKubeRouterReset(t, 'centos74');
+  t.deepEqual((await onHost('centos74', 'iptables-legacy-save | grep "^-A" || true')).trim(), '', 'no rule left in any legacy table');
   const again = await kremedy(['run', 'reset-node', '--hosts', 'centos74', '--json']);
   t.is(recapOf(again)['centos74']?.changed, 0);
   t.regex(tasksOf(again, 'centos74').find((e) => e.task === 'detect CNI')?.message ?? '', /no CNI detected/);
