@@ -56,6 +56,17 @@ export function backupOutput(ctx: DecideContext, name: string, command: string, 
   return [prepare(ctx), `${command} > ${q}`, record(ctx, kind, ...rest, file)];
 }
 
+/**
+ * Text the probe already read, kept as the step's own file and recorded as `kind`: written with
+ * `printf` (a builtin), so the host runs no second listing for the backup. The plan was decided
+ * from this very text, and `apply` re-probes and refuses a drifted host first.
+ */
+export function backupText(ctx: DecideContext, name: string, text: string, ...manifest: string[]): string[] {
+  const file = `${ctx.stepId}-${name}`;
+  const [kind = name, ...rest] = manifest;
+  return [prepare(ctx), `printf '%s' ${quote(text)} > ${quote(`${ctx.backupDir}/${file}`)}`, record(ctx, kind, ...rest, file)];
+}
+
 /** A line in MANIFEST without a file (a unit's previous state). */
 export function backupRecord(ctx: DecideContext, ...fields: string[]): string[] {
   return [prepare(ctx), record(ctx, ...fields)];

@@ -43,7 +43,7 @@ export function backendsDecision(
     diff: changes.flatMap((c) => (named(c) ? [`@@ ${named(c)} ${table} @@`, ...c.diff] : c.diff)).join('\n'),
     backup: [...new Set(changes.flatMap((c) => backupIptables(table, c.backend, ctx, c.backend.bin)))],
     commands: restoreCommands(restore),
-    restore,
+    fuse: { group: 'iptables-restore', restore },
   };
 }
 

@@ -1,8 +1,9 @@
 // kube-proxy in IPVS mode: its virtual servers (10.96.0.1:443 -> the API servers) outlive an
 // iptables flush. After a redeploy the old entries still send the cluster VIP to the previous
 // API server's address, and 10.96.0.1 times out (field note 集群VIP访问失败). kubespray's reset
-// runs `ipvsadm -C`; kremedy saves the table with `ipvsadm -Sn` first, so undo can restore it.
-import { backupOutput } from './backup.js';
+// runs `ipvsadm -C`; kremedy keeps the table as the probe's `ipvsadm -Sn` printed it first, so
+// undo can restore it (`ipvsadm -R`).
+import { backupText } from './backup.js';
 import { probeResult, type Operation } from './types.js';
 
 export type IpvsState =
@@ -43,7 +44,7 @@ export const ipvsCleared: Operation<'ipvs-cleared', IpvsState> = {
       status: 'pending',
       summary: `clear ${services.length} IPVS virtual server(s) (${state.rules.length - services.length} real server(s))`,
       diff: state.rules.map((r) => `- ${r}`).join('\n'),
-      backup: backupOutput(ctx, 'ipvs.rules', 'ipvsadm -Sn', 'ipvs'),
+      backup: backupText(ctx, 'ipvs.rules', state.rules.map((r) => `${r}\n`).join(''), 'ipvs'),
       commands: ['ipvsadm -C'],
     };
   },

@@ -31,7 +31,7 @@ export const linkAbsent: Operation<'link-absent', LinkState> = {
       // RCU grace period under the kernel's global RTNL lock (~10-30 ms per link, every host's
       // link deletions queue on that lock).
       commands: [deleteLinks([spec.name])],
-      linkDelete: spec.name,
+      fuse: { group: 'link-delete', link: spec.name },
     };
   },
 };

@@ -1,6 +1,6 @@
 import type { Facts } from '../facts/types.js';
 import { ProbeError, type ProbeRequest, type ProbeResult } from '../facts/probe.js';
-import type { IptablesRestore } from './iptables-restore.js';
+import type { FuseHint } from './fuse-hint.js';
 import type { ParamValues, SpecOf, Task, TaskKind } from '../dsl/types.js';
 
 export interface DecideContext {
@@ -26,10 +26,8 @@ export type Decision =
       diff: string;
       backup: string[];
       commands: string[];
-      /** iptables tasks: the same change as restore lines (one per backend), so the executor can fuse consecutive ones. */
-      restore?: IptablesRestore[];
-      /** link-absent: the link deleted, so the executor can delete neighbouring links at once. */
-      linkDelete?: string;
+      /** How this change may share a step with its neighbours (ops/fuse-hint.ts); none: a step of its own. */
+      fuse?: FuseHint;
     }
   | { status: 'failed'; message: string };
 

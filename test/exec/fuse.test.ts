@@ -83,7 +83,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
 test('families are keyed apart: IPv4 and IPv6 changes of one run become one restore each', (t) => {
   const change = (index: number, family: 'iptables' | 'ip6tables', table: 'filter' | 'raw', lines: string[]): PendingTask => ({
     index, title: `t${index}`, kind: 'iptables-flush', spec: { kind: 'iptables-flush', table }, status: 'pending',
-    summary: '', diff: '', backup: [`backup ${family} ${table}`], commands: ['not used when fused'], restore: [{ family, table, lines }], state: null,
+    summary: '', diff: '', backup: [`backup ${family} ${table}`], commands: ['not used when fused'], fuse: { group: 'iptables-restore', restore: [{ family, table, lines }] }, state: null,
   });
   const steps = fuseSteps([
     change(0, 'iptables', 'filter', ['-P INPUT ACCEPT']),

@@ -4,7 +4,7 @@
 # Turns a Debian bookworm root (debootstrap minbase + systemd, openssh-server, ...)
 # into the kremedy test-fleet image. Runs as root *inside* that root: in a chroot
 # (test/fleet/fleet.sh) or in `docker build` (test/fleet/docker/Dockerfile). It needs
-# the network once, to download open-iscsi's packages into the local apt repo.
+# the network once, to download open-iscsi's and docker.io's packages into the local apt repo.
 #
 # SRC_DIR is this directory (test/fleet/image). Any change to a file in it changes
 # the image stamp, so fleet.sh rebuilds the base image.
@@ -66,12 +66,15 @@ if [[ -n $PUBKEY ]]; then
   chown -R deploy:deploy /home/deploy/.ssh
 fi
 
-echo "== kremedy image: local apt repository with open-iscsi (not installed)"
+echo "== kremedy image: local apt repository with open-iscsi and docker.io (neither installed)"
 rm -rf /srv/repo && mkdir -p /srv/repo
 apt-get update -qq
 apt-get clean
 # With Recommends, exactly what a playbook's `apt-get install -y open-iscsi` asks for.
 apt-get install --download-only -y -qq open-iscsi
+# A real dockerd for test/e2e/docker-real.test.ts (the daemon runs in a fleet host; see
+# test/fleet/README.md for what it can and cannot do there). Without Recommends: the daemon only.
+apt-get install --download-only -y -qq --no-install-recommends docker.io
 cp /var/cache/apt/archives/*.deb /srv/repo/
 (cd /srv/repo && apt-ftparchive packages . >Packages)
 ls /srv/repo
@@ -81,10 +84,12 @@ apt-get clean
 rm -rf /var/lib/apt/lists/*
 apt-get update -qq
 apt-cache policy open-iscsi | sed -n '1,3p'
-if dpkg -s open-iscsi >/dev/null 2>&1; then
-  echo "open-iscsi must not be installed in the image" >&2
-  exit 1
-fi
+for p in open-iscsi docker.io; do
+  if dpkg -s "$p" >/dev/null 2>&1; then
+    echo "$p must not be installed in the image" >&2
+    exit 1
+  fi
+done
 
 echo "== kremedy image: per-host identity removed"
 # Each host gets its own (kremedy-host-setup / fleet.sh write them per host).
