@@ -1,3 +1,4 @@
+import { pruneCommand, runBackupDir } from '../backup/layout.js';
 import type { ParamValues, Task } from '../dsl/types.js';
 import { factsFrom } from '../facts/gather.js';
 import type { Facts } from '../facts/types.js';
@@ -7,7 +8,6 @@ import { decideTask, planHost, probesFor } from '../plan/planner.js';
 import { changeOutcome, plannedStatus, type ApplyResult, type LadderState } from '../plan/status.js';
 import type { HostPlan, PendingTask, TaskPlan } from '../plan/types.js';
 import type { EmitFn, HostResult, TaskStatus } from './events.js';
-import { quote } from '../shell/quote.js';
 import { CommandAbortedError, type HostConnection, type ShellSession } from '../ssh/connection.js';
 import { buildProbeScript, newNonce, parseProbeOutput } from './probe-script.js';
 import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
@@ -162,16 +162,7 @@ export async function applySavedPlan(
 }
 
 const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
-const backupDirOf = (opts: HostRunOptions) => `${opts.backupRoot}/${opts.runId}`;
-
-/** Old runs' backups beyond `keep`, newest kept; counted with a glob first, so the usual case forks nothing. */
-function pruneCommand(opts: HostRunOptions): string {
-  const root = quote(opts.backupRoot);
-  return (
-    `cd ${root} 2>/dev/null || exit 0; set -- */; [ "$#" -gt ${opts.keepBackups} ] || exit 0; ` +
-    `ls -1t | tail -n +${opts.keepBackups + 1} | while IFS= read -r d; do rm -rf -- ${root}/"$d"; done`
-  );
-}
+const backupDirOf = (opts: HostRunOptions) => runBackupDir(opts.backupRoot, opts.runId);
 
 async function applyHostPlan(
   conn: HostConnection,
@@ -194,7 +185,7 @@ async function applyHostPlan(
       timeoutMs: opts.commandTimeoutMs * Math.max(1, changes.length),
       stopRequested: opts.stopRequested,
       session,
-      epilogue: pruneCommand(opts),
+      epilogue: pruneCommand(opts.backupRoot, opts.keepBackups),
       verify: verifyProbes,
       onStart: (index, members) => {
         const t = plan.tasks[index];

@@ -1,3 +1,4 @@
+import { DEFAULT_BACKUP_ROOT, DEFAULT_KEEP_BACKUPS } from '../backup/layout.js';
 import type { ParamValues, Task } from '../dsl/types.js';
 import type { Host } from '../inventory/types.js';
 import type { HostPlan } from '../plan/types.js';
@@ -44,8 +45,6 @@ export interface RunSummary {
   interrupted?: 'SIGINT' | 'SIGTERM';
 }
 
-export const DEFAULT_BACKUP_ROOT = '/var/lib/kremedy/backups';
-export const DEFAULT_KEEP_BACKUPS = 20;
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

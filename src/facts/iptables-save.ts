@@ -119,6 +119,15 @@ export function parseIptablesSave(text: string): IptablesRuleset {
   return { chains, rules };
 }
 
+/**
+ * The table as `iptables-save -t TABLE` prints it (counters as zero, no comment lines), from the
+ * probed state: a backup needs no second save on the host, and `iptables-restore` of it puts the
+ * table back as it was.
+ */
+export function saveText(table: IptablesTable, state: IptablesRuleset): string {
+  return [`*${table}`, ...state.chains.map((c) => `:${c.name} ${c.policy ?? '-'} [0:0]`), ...state.rules, 'COMMIT'].join('\n') + '\n';
+}
+
 /** One backend's whole save output, as the probe printed it. */
 export interface BackendSave {
   bin: IptablesBinary;

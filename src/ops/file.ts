@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { SpecOf } from '../dsl/types.js';
 import { quote } from '../shell/quote.js';
-import { copyToBackup } from './backup.js';
+import { copyToBackup } from '../backup/write.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 
 // The file is read whole, followed by a sentinel, so a missing final newline stays visible and

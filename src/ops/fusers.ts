@@ -1,6 +1,6 @@
 // The commands of a run of two or more changes of one fuse group (ops/fuse-hint.ts). The
 // operations that make such changes own this; the executor only asks.
-import { backupLinkListing } from './backup.js';
+import { backupLinkListing } from '../backup/write.js';
 import type { FuseGroup, FuseHint } from './fuse-hint.js';
 import { restoreCommands } from './iptables-restore.js';
 import { deleteLinks } from './link.js';

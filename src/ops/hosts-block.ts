@@ -1,6 +1,6 @@
 import type { SpecOf } from '../dsl/types.js';
 import { quote } from '../shell/quote.js';
-import { copyToBackup } from './backup.js';
+import { copyToBackup } from '../backup/write.js';
 import { EOF_SENTINEL } from './file.js';
 import { ProbeError, probeResult, type Decision, type Operation } from './types.js';
 

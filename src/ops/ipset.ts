@@ -3,7 +3,7 @@
 // they are destroyed, after the flush (a set still referenced by a rule cannot be). Only sets
 // named like Kubernetes' and the CNIs' go: fail2ban's or firewalld's sets are not a node's.
 import { quote } from '../shell/quote.js';
-import { backupOutput } from './backup.js';
+import { backupOutput } from '../backup/write.js';
 import { linkGlobRegex } from './link.js';
 import { probeResult, type Operation } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { IptablesBinary, IptablesRuleset, IptablesTable } from '../facts/iptables-save.js';
+import type { IptablesBinary, IptablesTable } from '../facts/iptables-save.js';
 
 // iptables tasks do not act with one `iptables` process per command: each says what it does
 // as lines of an `iptables-restore --noflush` input for one table, and the executor fuses
@@ -50,11 +50,5 @@ export function restoreCommands(changes: readonly IptablesRestore[]): string[] {
   return [...restoreInputs(changes)].map(([family, input]) => `${family}-restore --noflush <<'${EOF_WORD}'\n${input}${EOF_WORD}`);
 }
 
-/**
- * The table as `iptables-save -t TABLE` prints it (counters as zero, no comment lines), from
- * the probed state: the backup needs no second save on the host, and `iptables-restore` of it
- * puts the table back as it was.
- */
-export function saveText(table: IptablesTable, state: IptablesRuleset): string {
-  return [`*${table}`, ...state.chains.map((c) => `:${c.name} ${c.policy ?? '-'} [0:0]`), ...state.rules, 'COMMIT'].join('\n') + '\n';
-}
+// The probed table as its save prints it lives with the parser (facts/iptables-save.ts).
+export { saveText } from '../facts/iptables-save.js';

@@ -3,7 +3,7 @@ import {
   backendLabel, IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE, readIptablesState, saveProbeFor,
   type IptablesBackendTable, type IptablesChain, type IptablesTable, type IptablesTableState,
 } from '../facts/iptables-save.js';
-import { backupIptables } from './backup.js';
+import { backupIptables } from '../backup/write.js';
 import { restoreCommands, type IptablesFamily, type IptablesRestore } from './iptables-restore.js';
 import type { Decision, DecideContext, Operation } from './types.js';
 

@@ -3,7 +3,7 @@
 // API server's address, and 10.96.0.1 times out (field note 集群VIP访问失败). kubespray's reset
 // runs `ipvsadm -C`; kremedy keeps the table as the probe's `ipvsadm -Sn` printed it first, so
 // undo can restore it (`ipvsadm -R`).
-import { backupText } from './backup.js';
+import { backupText } from '../backup/write.js';
 import { probeResult, type Operation } from './types.js';
 
 export type IpvsState =

@@ -3,7 +3,7 @@
 // clean. By default such a host is refused; with `stop` the node units are stopped and
 // disabled first, as kubespray's reset role does, and their k8s_ containers / CRI pods stopped.
 import { quote } from '../shell/quote.js';
-import { backupRecord } from './backup.js';
+import { backupRecord } from '../backup/write.js';
 import { probeResult, type Decision, type Operation } from './types.js';
 
 /** Units of the node itself, stopped by `stop_kubelet=true` (kubelet first). */

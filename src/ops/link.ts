@@ -1,5 +1,5 @@
 import { quote } from '../shell/quote.js';
-import { backupLink } from './backup.js';
+import { backupLink } from '../backup/write.js';
 import { LINKS_NO_IP, LINKS_PROBE, linkFromListing, linkNames } from '../facts/links.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { quote } from '../shell/quote.js';
-import { moveToBackup } from './backup.js';
+import { moveToBackup } from '../backup/write.js';
 import { probeResult, type Decision, type Operation } from './types.js';
 
 

@@ -2,7 +2,7 @@
 // routes; after a reset they point at the old peers, so they go too (kube-router's own
 // --cleanup-config does not remove them; a reboot would).
 import { quote } from '../shell/quote.js';
-import { backupOutput } from './backup.js';
+import { backupOutput } from '../backup/write.js';
 import { ProbeError, probeResult, type Operation } from './types.js';
 
 const NO_IP = '#KR:NO-IP';

@@ -1,34 +1,9 @@
 import path from 'node:path';
 import { quote } from '../shell/quote.js';
-import { MANIFEST } from '../ops/backup.js';
-import type { IptablesBinary } from '../facts/iptables-save.js';
+import { MANIFEST } from '../backup/layout.js';
+import { isTableEntry, parseManifest, type ManifestEntry } from '../backup/manifest.js';
 
-export type ManifestEntry =
-  /** A table of the host's own iptables, or of one backend by name (`iptables-legacy`, …) on a host with both. */
-  | { kind: IptablesBinary; table: string; file: string }
-  | { kind: 'ipset' | 'ipvs'; file: string }
-  | { kind: 'routes'; proto: string; file: string }
-  | { kind: 'unit'; unit: string; enabled: string; active: string }
-  | { kind: 'link'; name: string; file: string }
-  | { kind: 'moved' | 'copied'; path: string };
-
-const isIptablesKind = (kind: string): kind is IptablesBinary => /^ip6?tables(-legacy|-nft)?$/.test(kind);
-
-const isTableEntry = (e: ManifestEntry): e is Extract<ManifestEntry, { table: string }> => isIptablesKind(e.kind);
-
-export function parseManifest(text: string): ManifestEntry[] {
-  const out: ManifestEntry[] = [];
-  for (const line of text.split('\n')) {
-    const [kind, a, b, c] = line.split('\t');
-    if (kind && isIptablesKind(kind) && a && b) out.push({ kind, table: a, file: b });
-    else if ((kind === 'ipset' || kind === 'ipvs') && a) out.push({ kind, file: a });
-    else if (kind === 'routes' && a && b) out.push({ kind, proto: a, file: b });
-    else if (kind === 'unit' && a && b && c) out.push({ kind, unit: a, enabled: b, active: c });
-    else if (kind === 'link' && a && b) out.push({ kind, name: a, file: b });
-    else if ((kind === 'moved' || kind === 'copied') && a?.startsWith('/')) out.push({ kind, path: a });
-  }
-  return out;
-}
+export { parseManifest, type ManifestEntry };
 
 export interface RestoreStep {
   title: string;

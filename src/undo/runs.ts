@@ -1,4 +1,4 @@
-import { DEFAULT_BACKUP_ROOT } from '../exec/run.js';
+import { DEFAULT_BACKUP_ROOT, listRunsScript } from '../backup/layout.js';
 import type { HostConnection } from '../ssh/connection.js';
 
 /** One run whose backups a host keeps: what `undo RUN_ID` can restore there. */
@@ -10,9 +10,7 @@ export interface RunInfo {
 }
 
 /** Newest first; a host without the backup directory has no runs (not an error). */
-export const LIST_RUNS_SCRIPT =
-  `cd ${DEFAULT_BACKUP_ROOT} 2>/dev/null || exit 0; for d in $(ls -1t); do [ -d "$d" ] || continue; ` +
-  `printf '%s\\t%s\\t%s\\n' "$d" "$(wc -l < "$d/MANIFEST" 2>/dev/null || echo 0)" "$(du -sk "$d" | cut -f1)"; done`;
+export const LIST_RUNS_SCRIPT = listRunsScript(DEFAULT_BACKUP_ROOT);
 
 export function parseRunList(stdout: string): RunInfo[] {
   return stdout.split('\n').filter(Boolean).map((l) => {

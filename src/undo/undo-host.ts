@@ -1,3 +1,4 @@
+import { runBackupDir } from '../backup/layout.js';
 import type { HostRunOptions, HostOutcome } from '../exec/host-runner.js';
 import { executeSteps } from '../exec/steps.js';
 import type { Host } from '../inventory/types.js';
@@ -7,7 +8,7 @@ import { ALREADY, backupProbeScript, parseBackupProbe, restoreSteps } from './re
 
 /** Undo one run on one host: read its backup manifest (one exec), restore (one exec). */
 export async function undoHost(conn: HostConnection, host: Host, runId: string, opts: HostRunOptions, emit: EmitFn): Promise<HostOutcome> {
-  const dir = `${opts.backupRoot}/${runId}`;
+  const dir = runBackupDir(opts.backupRoot, runId);
   emit({ type: 'phase', host: host.name, phase: 'probing' });
   const probe = await conn.exec(backupProbeScript(dir), { timeoutMs: opts.commandTimeoutMs });
   const backup = parseBackupProbe(probe.stdout);

@@ -1,30 +1,21 @@
+// What a destructive step runs first: it keeps what it destroys under the run's backup
+// directory (backup/layout.ts) and records it in MANIFEST (backup/manifest.ts).
 import path from 'node:path';
-import type { IptablesRuleset, IptablesTable } from '../facts/iptables-save.js';
+import { saveText, type IptablesBinary, type IptablesRuleset, type IptablesTable } from '../facts/iptables-save.js';
 import { quote } from '../shell/quote.js';
-import { saveText, type IptablesFamily } from './iptables-restore.js';
-import type { DecideContext } from './types.js';
+import { manifestLine } from './manifest.js';
 
-// Every destructive step keeps what it destroys under the run's backup directory and records
-// it in MANIFEST, one tab-separated line per item, so `kremedy undo` knows what to put back
-// without guessing from the directory layout:
-//   iptables <table> <file>     the table as iptables-save -t <table> prints it, before the run's first change to it
-//   ip6tables <table> <file>    the same for ip6tables
-//   iptables-legacy <table> <file>, iptables-nft …, ip6tables-legacy …, ip6tables-nft …
-//                               the same for one backend of a host that has both
-//   ipset <file>                `ipset save` of the sets a step destroyed
-//   ipvs <file>                 `ipvsadm -Sn` before `ipvsadm -C`
-//   routes <proto> <file>       `ip route show proto <proto>` before they were flushed
-//   unit <unit> <enabled> <active>   a systemd unit's state before it was stopped and disabled
-//   link <name> <file>          `ip -d -j addr show` (kind, settings, addresses) before deletion;
-//                               of that link, or of every link (the entry whose ifname is <name>)
-//   moved <abs path>            the path itself now lives at files/<abs path>
-//   copied <abs path>           a copy of the file as it was, at files/<abs path> (the file stays)
+/** Where a step keeps its backups: the run's directory, and the step's zero-padded position. */
+export interface BackupContext {
+  backupDir: string;
+  stepId: string;
+}
+type IptablesFamily = IptablesBinary;
 
-export const MANIFEST = 'MANIFEST';
 
 // Each step runs in its own subshell, so the umask is set every time (a builtin); the
 // directory is made once per run (the test is a builtin too: no process per step).
-function prepare(ctx: Pick<DecideContext, 'backupDir'>): string {
+function prepare(ctx: Pick<BackupContext, 'backupDir'>): string {
   return `umask 077; [ -d ${quote(ctx.backupDir)} ] || mkdir -p ${quote(ctx.backupDir)}`;
 }
 
@@ -32,9 +23,7 @@ function ensureDir(dir: string): string {
   return `[ -d ${quote(dir)} ] || mkdir -p ${quote(dir)}`;
 }
 
-function record(ctx: Pick<DecideContext, 'backupDir'>, ...fields: string[]): string {
-  return `printf '%s\\n' ${quote(fields.join('\t'))} >> ${quote(`${ctx.backupDir}/${MANIFEST}`)}`;
-}
+const record = (ctx: Pick<BackupContext, 'backupDir'>, ...fields: string[]): string => manifestLine(ctx.backupDir, ...fields);
 
 /**
  * Once per table and family per run: the first save is the state before the run touched that
@@ -42,14 +31,14 @@ function record(ctx: Pick<DecideContext, 'backupDir'>, ...fields: string[]): str
  * re-probes and refuses a drifted host first), so the host runs no second iptables-save;
  * `printf` is a builtin.
  */
-export function backupIptables(table: IptablesTable, state: IptablesRuleset, ctx: DecideContext, bin: IptablesFamily = 'iptables'): string[] {
+export function backupIptables(table: IptablesTable, state: IptablesRuleset, ctx: BackupContext, bin: IptablesFamily = 'iptables'): string[] {
   const file = `${bin}-${table}.rules`;
   const q = quote(`${ctx.backupDir}/${file}`);
   return [prepare(ctx), `[ -e ${q} ] || { printf '%s' ${quote(saveText(table, state))} > ${q} && ${record(ctx, bin, table, file)}; }`];
 }
 
 /** Whatever `command` prints, kept as the step's own file and recorded as `kind` (undo reads it). */
-export function backupOutput(ctx: DecideContext, name: string, command: string, ...manifest: string[]): string[] {
+export function backupOutput(ctx: BackupContext, name: string, command: string, ...manifest: string[]): string[] {
   const file = `${ctx.stepId}-${name}`;
   const q = quote(`${ctx.backupDir}/${file}`);
   const [kind = name, ...rest] = manifest;
@@ -61,21 +50,21 @@ export function backupOutput(ctx: DecideContext, name: string, command: string, 
  * `printf` (a builtin), so the host runs no second listing for the backup. The plan was decided
  * from this very text, and `apply` re-probes and refuses a drifted host first.
  */
-export function backupText(ctx: DecideContext, name: string, text: string, ...manifest: string[]): string[] {
+export function backupText(ctx: BackupContext, name: string, text: string, ...manifest: string[]): string[] {
   const file = `${ctx.stepId}-${name}`;
   const [kind = name, ...rest] = manifest;
   return [prepare(ctx), `printf '%s' ${quote(text)} > ${quote(`${ctx.backupDir}/${file}`)}`, record(ctx, kind, ...rest, file)];
 }
 
 /** A line in MANIFEST without a file (a unit's previous state). */
-export function backupRecord(ctx: DecideContext, ...fields: string[]): string[] {
+export function backupRecord(ctx: BackupContext, ...fields: string[]): string[] {
   return [prepare(ctx), record(ctx, ...fields)];
 }
 
 const linkFile = (name: string, stepId: string) => `${stepId}-link-${name}.json`;
 
 /** `ip -d -j addr show`: the link's kind and settings and its addresses, in one process. */
-export function backupLink(name: string, ctx: DecideContext): string[] {
+export function backupLink(name: string, ctx: BackupContext): string[] {
   const file = linkFile(name, ctx.stepId);
   const q = quote(`${ctx.backupDir}/${file}`);
   return [
@@ -91,7 +80,7 @@ export function backupLink(name: string, ctx: DecideContext): string[] {
  * instead of one per link), written with builtins to each link's usual file; undo picks each
  * link's own entry by its name.
  */
-export function backupLinkListing(links: ReadonlyArray<{ name: string; stepId: string }>, ctx: Pick<DecideContext, 'backupDir'>): string[] {
+export function backupLinkListing(links: ReadonlyArray<{ name: string; stepId: string }>, ctx: Pick<BackupContext, 'backupDir'>): string[] {
   return [
     prepare(ctx),
     'kr_links=$(ip -d -j addr show 2>/dev/null) || kr_links=$(ip -d addr show)',
@@ -103,7 +92,7 @@ export function backupLinkListing(links: ReadonlyArray<{ name: string; stepId: s
 }
 
 /** Removal by moving: the backup is the original itself, with its owner, mode and content. */
-export function moveToBackup(target: string, ctx: DecideContext): { backup: string[]; commands: string[] } {
+export function moveToBackup(target: string, ctx: BackupContext): { backup: string[]; commands: string[] } {
   const dest = `${ctx.backupDir}/files${target}`;
   return {
     backup: [prepare(ctx), ensureDir(path.posix.dirname(dest)), record(ctx, 'moved', target)],
@@ -112,7 +101,7 @@ export function moveToBackup(target: string, ctx: DecideContext): { backup: stri
 }
 
 /** For files edited in place (/etc/hosts): keep a copy of the previous content. */
-export function copyToBackup(target: string, ctx: DecideContext): string[] {
+export function copyToBackup(target: string, ctx: BackupContext): string[] {
   const dest = `${ctx.backupDir}/files${target}`;
   return [prepare(ctx), ensureDir(path.posix.dirname(dest)), `cp -p ${quote(target)} ${quote(dest)}`, record(ctx, 'copied', target)];
 }
