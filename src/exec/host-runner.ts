@@ -1,18 +1,19 @@
+// One host's run: probe, plan, and apply (or report) it; the probe round is probe-round.ts's,
+// the re-probe after the steps verify.ts's, the steps' wire protocol steps.ts's.
 import { pruneCommand, runBackupDir } from '../backup/layout.js';
 import type { ParamValues, Task } from '../dsl/types.js';
-import { factsFrom } from '../facts/gather.js';
-import type { Facts } from '../facts/types.js';
 import type { Host } from '../inventory/types.js';
 import { detectDrift } from '../plan/drift.js';
-import { decideTask, planHost, probesFor } from '../plan/planner.js';
+import { planHost, probesFor } from '../plan/planner.js';
 import { changeOutcome, plannedStatus, type ApplyResult, type LadderState } from '../plan/status.js';
 import type { HostPlan, PendingTask, TaskPlan } from '../plan/types.js';
 import type { EmitFn, HostResult, TaskStatus } from './events.js';
-import { CommandAbortedError, type HostConnection, type ShellSession } from '../ssh/connection.js';
-import { buildProbeScript, newNonce, parseProbeOutput } from './probe-script.js';
-import type { ProbeRequest, ProbeResult } from '../facts/probe.js';
+import type { HostConnection, ShellSession } from '../ssh/connection.js';
+import { finishShell, openAndProbe } from './probe-round.js';
 import { fuseSteps } from './fuse.js';
 import { executeSteps } from './steps.js';
+import { verifyChanges } from './verify.js';
+
 
 export interface HostRunOptions {
   runId: string;
@@ -29,62 +30,6 @@ export interface HostRunOptions {
 export type HostOutcome =
   | { result: Extract<HostResult, 'ok' | 'failed'>; message?: string; plan?: HostPlan }
   | { result: Extract<HostResult, 'unreachable' | 'not-started'>; message: string };
-
-export async function probeHost(
-  conn: HostConnection,
-  tasks: readonly Task[],
-  timeoutMs: number,
-): Promise<{ facts: Facts; results: Map<string, ProbeResult> }> {
-  const probed = await openAndProbe(conn, probesFor(tasks), timeoutMs);
-  await finishShell(probed.session);
-  return { facts: probed.facts, results: probed.results };
-}
-
-type Probed = { session: ShellSession; facts: Facts; results: Map<string, ProbeResult> };
-
-/**
- * Starts the host's shell and runs the probe round in it; the shell stays open for the steps
- * (one exec per host, whatever the run does). The end of the round is a marker of its own.
- */
-async function openAndProbe(conn: HostConnection, probes: ProbeRequest[], timeoutMs: number): Promise<Probed> {
-  const nonce = newNonce();
-  const doneMarker = `@@KR:${nonce}:PROBED`;
-  const session = await conn.shell();
-  let out = '';
-  const seen = new Promise<void>((resolve) =>
-    session.phase({
-      timeoutMs,
-      onStdout: (chunk) => {
-        out += chunk;
-        if (out.slice(-(chunk.length + doneMarker.length + 1)).includes(doneMarker)) resolve();
-      },
-    }),
-  );
-  session.send(`${buildProbeScript(probes, nonce)}printf '%s\\n' '${doneMarker}'`);
-  const ended = await Promise.race([seen, session.ended]);
-  if (ended instanceof Error) throw ended;
-  const results = parseProbeOutput(out, nonce, probes);
-  if (results.size < probes.length) {
-    session.end();
-    const why = session.stderr.trim() || (ended ? `exit ${ended.code}` : 'no output');
-    throw new CommandAbortedError(`probing stopped early on ${conn.host.name}: ${why.split('\n').slice(-3).join(' ')}`);
-  }
-  return { session, facts: factsFrom(results), results };
-}
-
-/** Nothing more to send: close the shell's stdin and let it exit. */
-async function finishShell(session: ShellSession): Promise<void> {
-  session.end();
-  const r = await session.ended;
-  if (r instanceof Error) throw r;
-}
-
-/** A probe round of its own exec (the fallback verification, when not every step ran). */
-async function runProbes(conn: HostConnection, probes: ProbeRequest[], timeoutMs: number): Promise<Map<string, ProbeResult>> {
-  const probed = await openAndProbe(conn, probes, timeoutMs);
-  await finishShell(probed.session);
-  return probed.results;
-}
 
 type EmitTask = (t: TaskPlan, status: TaskStatus, message?: string) => void;
 
@@ -200,7 +145,12 @@ async function applyHostPlan(
     return o !== undefined && o !== 'stopped' && o.rc === 0;
   });
   const { verified, verifyError } =
-    ran.length > 0 && !execError ? await verifyChanges(conn, host, ran, tasks, params, plan, opts, verifyResults, verifyProbes.length, emit) : { verified: new Map<number, TaskPlan>() };
+    ran.length > 0 && !execError
+      ? await verifyChanges({
+          conn, host, ran, tasks, params, plan, alreadyProbed: verifyResults, probesAsked: verifyProbes.length,
+          timeoutMs: opts.commandTimeoutMs, backupDir: backupDirOf(opts), emit,
+        })
+      : { verified: new Map<number, TaskPlan>() };
 
   const ladder: LadderState = { stopped: false };
   const applied: ApplyResult = { ...(execError ? { execError } : {}), partialOutput, ...(verifyError ? { verifyError } : {}) };
@@ -211,37 +161,5 @@ async function applyHostPlan(
   const failure = ladder.failure;
   if (failure) return { result: 'failed', message: failure, plan };
   return { result: 'ok', plan };
-}
-
-/**
- * Re-probe: a step counts as changed only if its own decision on the new state is "ok". Only what
- * ran is probed again, without the facts: the decisions of link, file and iptables tasks do not
- * read facts, and a reset is expected to change some (the CNI). Usually the step script already
- * probed (every step ran); else what did run is probed now.
- */
-async function verifyChanges(
-  conn: HostConnection,
-  host: Host,
-  ran: readonly PendingTask[],
-  tasks: readonly Task[],
-  params: ParamValues,
-  plan: HostPlan,
-  opts: HostRunOptions,
-  alreadyProbed: ReadonlyMap<string, ProbeResult>,
-  probesAsked: number,
-  emit: EmitFn,
-): Promise<{ verified: Map<number, TaskPlan>; verifyError?: Error }> {
-  const verified = new Map<number, TaskPlan>();
-  emit({ type: 'phase', host: host.name, phase: 'verifying' });
-  try {
-    const results =
-      alreadyProbed.size === probesAsked ? alreadyProbed : await runProbes(conn, probesFor(ran.map((t) => tasks[t.index]!), { facts: false }), opts.commandTimeoutMs);
-    for (const t of ran) {
-      verified.set(t.index, decideTask(tasks[t.index]!, t.index, { facts: plan.facts, params, results, backupDir: backupDirOf(opts) }));
-    }
-    return { verified };
-  } catch (err) {
-    return { verified, verifyError: err as Error };
-  }
 }
 

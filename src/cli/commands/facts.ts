@@ -1,4 +1,4 @@
-import { probeHost } from '../../exec/host-runner.js';
+import { probeHost } from '../../exec/probe-round.js';
 import { probeSelected, type ProbeCommandArgs } from '../connect.js';
 import { EXIT } from '../exit.js';
 
