@@ -8,7 +8,7 @@ import { reportRetry } from './run.js';
 
 export interface ApplyArgs extends Omit<ConnectionArgs, 'hosts' | 'inventory'> {
   /** Default: the inventory the plan was made with. */
-  inventory: string | undefined;
+  inventory: string | readonly string[] | undefined;
   planFile: string;
   hosts?: string;
   maxAge: number;
@@ -29,7 +29,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
     return EXIT.ok;
   }
   return withInterrupts(async (interrupt) => {
-    const settings = await connectionSettings({ ...args, inventory: '' }, hosts.length, interrupt);
+    const settings = await connectionSettings({ ...args, inventory: undefined }, hosts.length, interrupt);
     const reporter = await reporterFor(args);
     const summary = await applyPlans({ runId: plan.runId, playbookName: plan.playbook.name, params: plan.params, hosts }, plans, settings, (ev) => reporter.emit(ev));
     await reporter.close();

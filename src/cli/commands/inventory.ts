@@ -1,4 +1,4 @@
-import { openInventory, resolveHosts } from '../common.js';
+import { openInventory, resolveHosts, type InventoryOption } from '../common.js';
 import { EXIT } from '../exit.js';
 
 const SECRET = /pass(word)?$|_pass$|secret|token/i;
@@ -8,7 +8,7 @@ export function redact(vars: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, SECRET.test(k) ? '********' : v]));
 }
 
-export async function inventoryCommand(args: { inventory: string; hosts?: string; graph: boolean; json: boolean }): Promise<number> {
+export async function inventoryCommand(args: { inventory?: InventoryOption; hosts?: string; graph: boolean; json: boolean }): Promise<number> {
   if (args.graph) {
     const inv = await openInventory(args.inventory);
     const { renderGraph } = await import('../../inventory/index.js');
