@@ -56,11 +56,11 @@ export interface ResolvedHosts {
  * Ansible's pattern warnings (a term that matches nothing) are printed on stderr; a pattern that
  * selects no host is bad input.
  */
-export async function resolveHosts(args: { inventory?: InventoryOption; hosts?: string }, stderr: NodeJS.WritableStream = process.stderr): Promise<ResolvedHosts> {
+export async function resolveHosts(args: { inventory?: InventoryOption; hosts?: string; /** showing the hosts (kremedy inventory): refused hosts are shown, not an error */ listing?: boolean }, stderr: NodeJS.WritableStream = process.stderr): Promise<ResolvedHosts> {
   const inventory = await openInventory(args.inventory, stderr);
   const { selectHosts } = await import('../inventory/index.js');
   const pattern = args.hosts ?? DEFAULT_PATTERN;
   const hosts = selectHosts(inventory, pattern, warner(stderr));
-  refuseUnusable(hosts);
+  if (!args.listing) refuseUnusable(hosts);
   return { inventory, pattern, hosts };
 }
