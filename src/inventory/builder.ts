@@ -101,8 +101,12 @@ export class InventoryBuilder {
     c.parents.add(parent);
   }
 
-  /** Adds (or re-lists) a host in a group. The name must already be validated (parseHostEntry). */
-  addHost(name: string, group: string, loc: Loc): void {
+  /**
+   * Adds (or re-lists) a host in a group. The name must already be validated (parseHostEntry).
+   * A port from the entry (`host:2222`) counts only where the host first appears: Ansible's
+   * InventoryData.add_host creates Host(name, port) once and ignores the port of later listings.
+   */
+  addHost(name: string, group: string, loc: Loc, port?: number): void {
     const why = hostNameProblem(name);
     if (why) this.fail(loc, why);
     this.addGroup(group, loc);
@@ -110,6 +114,7 @@ export class InventoryBuilder {
     if (!h) {
       h = { name, ...emptyVars(), direct: new Set(), fileVars: new Map() };
       this.hosts.set(name, h);
+      if (port !== undefined) this.put(h, 'ansible_port', port, loc);
     }
     h.direct.add(group);
     this.groups.get(group)!.hosts.add(name);

@@ -222,8 +222,9 @@ export function resolveHost(
     else host.become = b;
   } else origins_.become ??= 'default (no)';
   if (typeof key === 'string' && key !== '') host.privateKeyFile = expandKeyPath(key, ctx.cwd);
-  if (password !== undefined) host.password = String(password);
-  if (becomePassword !== undefined) host.becomePassword = String(becomePassword);
+  // An empty password is no password: Ansible tests them for truth before using them.
+  if (password !== undefined && password !== '') host.password = String(password);
+  if (becomePassword !== undefined && becomePassword !== '') host.becomePassword = String(becomePassword);
 
   // kremedy changes nodes as root: it logs in as root, or as a user who becomes root with
   // sudo (fed the password on stdin, connection.ts). Becoming another user would run the

@@ -84,8 +84,7 @@ export function readIniInventory(text: string, b: InventoryBuilder): void {
         vars.push([t.slice(0, eq), parsePythonLiteral(t.slice(eq + 1))]);
       }
       for (const name of names) {
-        b.addHost(name, group, loc);
-        if (port !== undefined) b.setHostVar(name, 'ansible_port', port, loc, `host ${name}: port`);
+        b.addHost(name, group, loc, port);
         for (const [k, v] of vars) b.setHostVar(name, k, v, loc, `host ${name}: ${k}`);
       }
     } else if (state === 'vars') {

@@ -225,8 +225,7 @@ class YamlInventoryReader {
 
   private addHosts(group: string, entry: { names: string[]; port?: number }, loc: Loc, label: string, vars?: { node: Node; path: string }): void {
     for (const name of entry.names) {
-      this.b.addHost(name, group, loc);
-      if (entry.port !== undefined) this.b.setHostVar(name, 'ansible_port', entry.port, loc, label);
+      this.b.addHost(name, group, loc, entry.port);
       if (vars) this.parseVars(vars.node, vars.path, (k, v, l, lab) => this.b.setHostVar(name, k, v, l, lab));
     }
   }

@@ -83,8 +83,7 @@ function readHostList(b: InventoryBuilder, list: string): void {
     if (spec === '') continue;
     const { names, port } = parseHostEntry(spec, b.failAt({}));
     for (const name of names) {
-      b.addHost(name, 'ungrouped', {});
-      if (port !== undefined) b.setHostVar(name, 'ansible_port', port, {}, `host ${name}: port`);
+      b.addHost(name, 'ungrouped', {}, port);
     }
   }
 }

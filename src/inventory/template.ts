@@ -114,7 +114,7 @@ function tokenize(src: string): Token[] {
       i++;
       continue;
     }
-    throw new TemplateError(`${JSON.stringify(src.slice(i, i + 12))}… is not supported (only variables, | default(…) and lookup('env', …) are)`);
+    throw new TemplateError(`"${src.trim()}" is not supported (at ${JSON.stringify(c)}; only variables, | default(…) and lookup('env', …) are)`);
   }
   return out;
 }
