@@ -42,8 +42,10 @@ export async function inventoryCommand(args: { inventory?: InventoryOption; host
     const { renderGraph } = await import('../../inventory/index.js');
     // Like `ansible-inventory --graph GROUP`: --hosts names the group to start from (default: all).
     process.stdout.write(renderGraph(inv, args.hosts) + '\n');
-    process.stdout.write('\nconnection settings (where each came from):\n');
-    for (const h of inv.hosts.values()) {
+    // The tree above is ansible-inventory's; after a blank line, what kremedy adds.
+    const { matchHosts } = await import('../../inventory/index.js');
+    process.stdout.write('\n# connection settings, and where each came from\n');
+    for (const h of matchHosts(inv, args.hosts ?? 'all').hosts) {
       process.stdout.write(`  ${h.name}\n`);
       writeSettings(h);
     }
