@@ -56,7 +56,9 @@ export function resolveRoute(host: Host, ctx: RouteContext): Route {
   const addArgs = (src: { option: string; text: unknown; origin: string }) => {
     const text = src.text;
     if (text === '') return;
-    const what = `${src.origin.includes(' ') ? `${src.option} (${src.origin})` : src.origin} of host ${host.name}`;
+    // Args from ansible.cfg or the environment are the same for every host: one warning for all of them.
+    const shared = src.origin.startsWith('environment variable') || src.origin.includes(' [ssh_connection] ');
+    const what = shared ? `${src.option} (${src.origin})` : `${src.origin.includes(' ') ? `${src.option} (${src.origin})` : src.origin} of host ${host.name}`;
     if (typeof text !== 'string') throw new InputError(`${what}: expected a string of ssh options, got ${JSON.stringify(text)}`);
     let words: string[];
     try {
