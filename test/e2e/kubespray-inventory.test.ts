@@ -8,7 +8,7 @@
 // through sudo.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -76,6 +76,7 @@ test.before(async () => {
 
 test.after.always(async () => {
   for (const w of WORKERS) await tryOnHost(w, `[ -f ${SSHD_PID} ] && kill "$(cat ${SSHD_PID})"; rm -f ${SSHD_PID}`);
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const run = (args: string[], env: Record<string, string> = {}) =>
