@@ -8,9 +8,9 @@ export interface Host {
   name: string;
   /** `ansible_ssh_host` or `ansible_host` (the legacy name wins when both are set, as in Ansible's ssh connection), else the inventory name. */
   address: string;
-  /** `ansible_ssh_port` or `ansible_port` (legacy name first, as for the address), else 22. */
+  /** `ansible_ssh_port` or `ansible_port` (legacy name first, as for the address), else ANSIBLE_REMOTE_PORT, ansible.cfg remote_port, else 22. */
   port: number;
-  /** `ansible_ssh_user` or `ansible_user` (legacy name first, as for the address), else 'root'. */
+  /** `ansible_ssh_user` or `ansible_user` (legacy name first, as for the address), else ANSIBLE_REMOTE_USER, ansible.cfg remote_user, else 'root'. */
   user: string;
   /** `ansible_ssh_private_key_file` (or `ansible_private_key_file`, ANSIBLE_PRIVATE_KEY_FILE, ansible.cfg private_key_file): `~` expanded, relative paths resolved against the working directory, as ssh does for Ansible. */
   privateKeyFile?: string;
@@ -36,8 +36,10 @@ export interface Host {
   groups: string[];
   /**
    * Merged variables, lowest precedence first: `all`, then the other groups ordered by depth
-   * (parents before children), `ansible_group_priority`, then name (as Ansible does), then the
-   * host's own variables (which themselves merge in file order when a host is listed twice).
+   * (parents before children), `ansible_group_priority`, then name (as Ansible does), then
+   * group_vars/all and group_vars/GROUP files (same order, per source), then the host's own
+   * variables (merged in file order when a host is listed twice), then host_vars. Templates are
+   * kept as written; only the connection settings above are evaluated.
    */
   vars: Record<string, unknown>;
 }
