@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { InputError } from '../errors.js';
 import type { Host, Inventory } from '../inventory/types.js';
 
 export const DEFAULT_INVENTORY = 'inventory/hosts.yml';
@@ -9,12 +10,38 @@ export const defaultKnownHostsFile = (): string => process.env['KREMEDY_KNOWN_HO
 
 const warner = (stderr: NodeJS.WritableStream) => (w: string) => stderr.write(`kremedy: warning: ${w}\n`);
 
-/** Loads an inventory, printing its load warnings (duplicate keys, reversed ranges, …) on stderr. */
-export async function openInventory(file: string, stderr: NodeJS.WritableStream = process.stderr): Promise<Inventory> {
-  const { loadInventory } = await import('../inventory/index.js');
-  const inv = await loadInventory(file);
+/** -i as given: one source, several (-i repeated), or none (then ANSIBLE_INVENTORY / ansible.cfg / DEFAULT_INVENTORY). */
+export type InventoryOption = string | readonly string[] | undefined;
+
+/**
+ * Loads the inventory sources, printing on stderr its load warnings (duplicate keys, reversed
+ * ranges, …), the ansible.cfg settings kremedy does not honour, and where the inventory came
+ * from when it is not -i (never a silent substitution of one inventory for another).
+ */
+export async function openInventory(option: InventoryOption, stderr: NodeJS.WritableStream = process.stderr): Promise<Inventory> {
+  const { AnsibleConfig, loadInventorySources } = await import('../inventory/index.js');
+  const cfg = AnsibleConfig.load();
+  cfg.warnings.forEach(warner(stderr));
+  let sources = option === undefined ? [] : typeof option === 'string' ? [option] : [...option];
+  sources = sources.filter((s) => s !== '');
+  if (sources.length === 0) {
+    const fromCfg = cfg.inventory(process.cwd());
+    if (fromCfg) {
+      sources = fromCfg.paths;
+      stderr.write(`kremedy: inventory ${sources.join(', ')} (from ${fromCfg.origin}; -i overrides it)\n`);
+    } else sources = [DEFAULT_INVENTORY];
+  }
+  const inv = loadInventorySources(sources, { cfg });
   inv.warnings.forEach(warner(stderr));
   return inv;
+}
+
+/** Selecting a host kremedy cannot work on (a value it cannot evaluate, a local connection, ...) is bad input, before any host is touched. */
+export function refuseUnusable(hosts: readonly Host[]): void {
+  const refused = hosts.filter((h) => h.refused?.length);
+  if (refused.length === 0) return;
+  const lines = refused.flatMap((h) => h.refused!.map((r) => `  host ${h.name}: ${r}`));
+  throw new InputError(`${refused.length} selected host(s) cannot be used:\n${lines.join('\n')}`);
 }
 
 export interface ResolvedHosts {
@@ -29,9 +56,11 @@ export interface ResolvedHosts {
  * Ansible's pattern warnings (a term that matches nothing) are printed on stderr; a pattern that
  * selects no host is bad input.
  */
-export async function resolveHosts(args: { inventory: string; hosts?: string }, stderr: NodeJS.WritableStream = process.stderr): Promise<ResolvedHosts> {
+export async function resolveHosts(args: { inventory?: InventoryOption; hosts?: string; /** showing the hosts (kremedy inventory): refused hosts are shown, not an error */ listing?: boolean }, stderr: NodeJS.WritableStream = process.stderr): Promise<ResolvedHosts> {
   const inventory = await openInventory(args.inventory, stderr);
   const { selectHosts } = await import('../inventory/index.js');
   const pattern = args.hosts ?? DEFAULT_PATTERN;
-  return { inventory, pattern, hosts: selectHosts(inventory, pattern, warner(stderr)) };
+  const hosts = selectHosts(inventory, pattern, warner(stderr));
+  if (!args.listing) refuseUnusable(hosts);
+  return { inventory, pattern, hosts };
 }

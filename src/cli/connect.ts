@@ -3,10 +3,11 @@
 import { hostConnector, loadHostAccess, type Connect, type HostAccess } from '../exec/connector.js';
 import { probeEach, type ProbeFn, type Probed } from '../exec/probe-each.js';
 import type { Host } from '../inventory/types.js';
-import { defaultKnownHostsFile, resolveHosts } from './common.js';
+import { defaultKnownHostsFile, resolveHosts, type InventoryOption } from './common.js';
 
 export interface ConnectArgs {
-  inventory: string;
+  /** -i, repeatable; absent: ANSIBLE_INVENTORY, ansible.cfg, else inventory/hosts.yml. */
+  inventory?: InventoryOption;
   hosts?: string;
   knownHosts?: string;
   /** -F: ssh_config file, `none` for none; default ~/.ssh/config when it exists. */

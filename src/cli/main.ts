@@ -10,8 +10,14 @@ import { reportArgs, reportOptions } from './report-options.js';
 import type { ConnectionArgs } from './commands/prepare.js';
 
 
+const inventoryOption = {
+  alias: 'i',
+  type: 'string',
+  describe: `inventory: a file (Ansible YAML or INI), a directory, or a host list "a,b,"; repeatable (default: ANSIBLE_INVENTORY, ansible.cfg's inventory, else ${DEFAULT_INVENTORY})`,
+} as const;
+
 function connectionOptions<T>(y: Argv<T>) {
-  return sessionOptions(y.option('inventory', { alias: 'i', type: 'string', default: DEFAULT_INVENTORY, describe: 'inventory file (Ansible YAML or INI)' }));
+  return sessionOptions(y.option('inventory', inventoryOption));
 }
 
 /**
@@ -51,7 +57,7 @@ type ConnArgv = AsParsed<ConnectionArgs>;
  * promise chain, so the throw becomes exit 1 before anything runs.
  */
 function refuseRepeated(a: Record<string, unknown>): void {
-  const names = ['inventory', 'hosts', 'known-hosts', 'ssh-config', 'forks', 'connect-timeout', 'timeout', 'serial', 'max-fail', 'keep', 'junit', 'report'];
+  const names = ['hosts', 'known-hosts', 'ssh-config', 'forks', 'connect-timeout', 'timeout', 'serial', 'max-fail', 'keep', 'junit', 'report'];
   const repeated = names.filter((n) => Array.isArray(a[n]));
   if (repeated.length > 0) {
     throw new InputError(`${repeated.map((n) => `--${n}`).join(', ')} given more than once; give each once (a host pattern takes a,b for several hosts)`);
@@ -140,7 +146,7 @@ export function buildCli(argv: string[]) {
       (a) =>
         finish(
           import('./commands/apply.js').then((m) =>
-            m.applyCommand({ ...connectionArgs({ ...a, inventory: a.inventory ?? '' }), inventory: a.inventory, planFile: a.planFile!, maxAge: a.maxAge, diff: a.diff }),
+            m.applyCommand({ ...connectionArgs(a), inventory: a.inventory, planFile: a.planFile!, maxAge: a.maxAge, diff: a.diff }),
           ),
         ),
     )
@@ -175,7 +181,7 @@ export function buildCli(argv: string[]) {
       'show the resolved hosts and their variables',
       (y) =>
         y
-          .option('inventory', { alias: 'i', type: 'string', default: DEFAULT_INVENTORY })
+          .option('inventory', inventoryOption)
           .option('hosts', { alias: 'l', type: 'string' })
           .option('graph', { type: 'boolean', default: false, describe: 'show the group tree' })
           .option('json', { type: 'boolean', default: false })

@@ -4,7 +4,8 @@
 
 import { splitShellWords } from '../util/shell-words.js';
 import type { Inventory } from './types.js';
-import { InventoryBuilder, groupNameProblem, parseHostEntry, type Fail, type Loc } from './load.js';
+import { InventoryBuilder } from './builder.js';
+import { groupNameProblem, parseHostEntry, type Fail, type Loc } from './entries.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:[#;].*)?$/;
 const CHILD = /^([^:\]\s]+)\s*(?:[#;].*)?$/;
@@ -17,9 +18,16 @@ interface Pending {
   parents: { name: string; loc: Loc }[];
 }
 
-/** Parses an Ansible INI inventory. `file` is used in messages and to resolve relative key paths. */
+/** Parses an Ansible INI inventory. `file` is used in messages. */
 export function parseIniInventory(text: string, file: string): Inventory {
-  const b: InventoryBuilder = new InventoryBuilder(file);
+  const b = new InventoryBuilder(file);
+  b.reading(file);
+  readIniInventory(text, b);
+  return b.finish();
+}
+
+/** Reads an INI inventory (the builder's current file) into `b`. */
+export function readIniInventory(text: string, b: InventoryBuilder): void {
   let group = 'ungrouped';
   let state: State = 'hosts';
   // Groups used in [x:children] or [x:vars] before being declared; an error if never declared.
@@ -76,8 +84,7 @@ export function parseIniInventory(text: string, file: string): Inventory {
         vars.push([t.slice(0, eq), parsePythonLiteral(t.slice(eq + 1))]);
       }
       for (const name of names) {
-        b.addHost(name, group, loc);
-        if (port !== undefined) b.setHostVar(name, 'ansible_port', port, loc, `host ${name}: port`);
+        b.addHost(name, group, loc, port);
         for (const [k, v] of vars) b.setHostVar(name, k, v, loc, `host ${name}: ${k}`);
       }
     } else if (state === 'vars') {
@@ -110,7 +117,6 @@ export function parseIniInventory(text: string, file: string): Inventory {
     if (p.state === 'vars') b.fail(p.loc, `section [${name}:vars] is not valid for undefined group "${name}"`);
     b.fail(p.loc, `section [${p.parents[0]!.name}:children] includes undefined group "${name}"`);
   }
-  return b.finish();
 }
 
 /** Splits a line like Python's shlex.split(line, comments=True) (POSIX mode). */

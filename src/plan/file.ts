@@ -20,7 +20,8 @@ export interface PlanFile {
   playbook: { name: string; digest: string };
   params: Record<string, unknown>;
   pattern: string;
-  inventory: { file: string; digest: string; hosts: Array<{ name: string; address: string; port: number; user: string }> };
+  /** `sources`: every -i source (paths made absolute), when there were several or a host list: `file` alone cannot say it. */
+  inventory: { file: string; sources?: string[]; digest: string; hosts: Array<{ name: string; address: string; port: number; user: string }> };
   hosts: HostPlan[];
   unreachable: Array<{ host: string; message: string }>;
   /** HMAC-SHA256 over everything above, with the plan key: an edited plan is refused. */
@@ -63,8 +64,11 @@ function sign(body: Omit<PlanFile, 'signature'>, key: Buffer): string {
 }
 
 export function inventorySummary(inv: Inventory, text: string): PlanFile['inventory'] {
+  const sources = inv.sources ?? [inv.file];
+  const several = sources.length > 1 || sources.some((s) => s.includes(','));
   return {
-    file: path.resolve(inv.file),
+    file: path.resolve(sources[0]!),
+    ...(several ? { sources: sources.map((s) => (s.includes(',') ? s : path.resolve(s))) } : {}),
     digest: sha256(text),
     hosts: [...inv.hosts.values()].map((h) => ({ name: h.name, address: h.address, port: h.port, user: h.user })),
   };

@@ -45,16 +45,20 @@ const ARGS_VARS = ['ansible_ssh_common_args', 'ansible_ssh_extra_args'];
 
 export function resolveRoute(host: Host, ctx: RouteContext): Route {
   const warnings: string[] = [];
-  // Inventory variables first, as the -o options Ansible puts before the args.
+  // Ansible's ssh command line: ssh_args, then -o Port / -o User when set (inventory variable,
+  // ANSIBLE_REMOTE_PORT/USER, ansible.cfg), then ssh_common_args and ssh_extra_args. Hosts
+  // built by hand (tests, jump hosts) carry their args in vars.
   const cmdline: SshOption[] = [];
-  const set = (names: string[]) => names.some((n) => host.vars[n] !== undefined);
-  if (set(HOST_VAR_NAMES.port)) cmdline.push({ key: 'port', value: String(host.port) });
-  if (set(HOST_VAR_NAMES.user)) cmdline.push({ key: 'user', value: host.user });
+  const explicit = (field: 'port' | 'user', names: string[]) =>
+    host.origins ? host.origins[field] !== undefined && !host.origins[field]!.startsWith('default') : names.some((n) => host.vars[n] !== undefined);
+  const sources = host.sshArgs ?? ARGS_VARS.flatMap((v) => (host.vars[v] === undefined || host.vars[v] === null ? [] : [{ option: v === ARGS_VARS[0] ? 'ssh_common_args' : 'ssh_extra_args', text: host.vars[v] as string, origin: v }]));
   let config = ctx.config;
-  for (const v of ARGS_VARS) {
-    const text = host.vars[v];
-    if (text === undefined || text === null || text === '') continue;
-    const what = `${v} of host ${host.name}`;
+  const addArgs = (src: { option: string; text: unknown; origin: string }) => {
+    const text = src.text;
+    if (text === '') return;
+    // Args from ansible.cfg or the environment are the same for every host: one warning for all of them.
+    const shared = src.origin.startsWith('environment variable') || src.origin.includes(' [ssh_connection] ');
+    const what = shared ? `${src.option} (${src.origin})` : `${src.origin.includes(' ') ? `${src.option} (${src.origin})` : src.origin} of host ${host.name}`;
     if (typeof text !== 'string') throw new InputError(`${what}: expected a string of ssh options, got ${JSON.stringify(text)}`);
     let words: string[];
     try {
@@ -66,7 +70,11 @@ export function resolveRoute(host: Host, ctx: RouteContext): Route {
     cmdline.push(...parsed.options);
     warnings.push(...parsed.warnings);
     if (parsed.configFile !== undefined) config = parsed.configFile === 'none' ? undefined : ctx.loadConfig(expandHome(parsed.configFile));
-  }
+  };
+  for (const src of sources.filter((s) => s.option === 'ssh_args')) addArgs(src);
+  if (explicit('port', HOST_VAR_NAMES.port)) cmdline.push({ key: 'port', value: String(host.port) });
+  if (explicit('user', HOST_VAR_NAMES.user)) cmdline.push({ key: 'user', value: host.user });
+  for (const src of sources.filter((s) => s.option !== 'ssh_args')) addArgs(src);
   const resolved = resolveEndpoint(host.address, host.name, cmdline, { config, ctx, defaultUser: host.user, fallbackKey: host.privateKeyFile, depth: 0, warnings });
   // The inventory's key is used as given (an unreadable one is bad input, found up front).
   if (host.privateKeyFile) resolved.target.keyFile = host.privateKeyFile;

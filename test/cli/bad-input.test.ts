@@ -130,11 +130,10 @@ test.serial('a missing inventory file and a missing playbook file', async (t) =>
   await refused(t, ['run', './no-such-playbook.ts', '--hosts', 'all', '--dry-run', '-i', goodInventory()], /no-such-playbook\.ts/);
 });
 
-test.serial('a single-value option given twice is refused (it used to crash on --hosts a --hosts b)', async (t) => {
+test.serial('a single-value option given twice is refused (it used to crash on --hosts a --hosts b); -i is repeatable, as in Ansible', async (t) => {
   await refused(t, ['run', 'reset-node', '--hosts', 'a', '--hosts', 'target', '--dry-run', '-i', goodInventory()], /--hosts given more than once/);
-  await refused(t, ['facts', '--hosts', 'all', '-i', goodInventory(), '-i', goodInventory()], /--inventory given more than once/);
   // `inventory` connects to nothing and takes no connection options: run it bare.
-  const inv = await run(['inventory', '-i', goodInventory(), '-i', goodInventory()]);
-  t.is(inv.code, 1);
-  t.regex(inv.stderr, /--inventory given more than once/);
+  const inv = await run(['inventory', '-i', goodInventory(), '-i', goodInventory(), '--json']);
+  t.is(inv.code, 0, inv.stderr);
+  t.true(JSON.parse(inv.stdout).length > 0);
 });

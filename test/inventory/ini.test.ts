@@ -18,7 +18,9 @@ test('INI fleet equals the YAML fleet', (t) => {
   const a = load('fleet.ini');
   const b = load('fleet.yaml');
   t.deepEqual([...a.hosts.keys()], [...b.hosts.keys()]);
-  for (const [name, host] of b.hosts) t.deepEqual(a.hosts.get(name), host, name);
+  // Equal but for where each setting was read (file and line differ by format).
+  const noOrigins = ({ origins: _, ...h }: NonNullable<ReturnType<typeof a.hosts.get>>) => h;
+  for (const [name, host] of b.hosts) t.deepEqual(noOrigins(a.hosts.get(name)!), noOrigins(host), name);
   t.deepEqual(a.warnings, []);
 });
 
@@ -166,9 +168,9 @@ for (const [title, text, expected] of iniErrors) {
   });
 }
 
-test('relative key path from INI resolves against the inventory directory', (t) => {
+test('relative key path from INI resolves against the working directory (as Ansible)', (t) => {
   const inv = parseIniInventory('h ansible_ssh_private_key_file=keys/id\n', '/srv/inv/hosts');
-  t.is(inv.hosts.get('h')!.privateKeyFile, '/srv/inv/keys/id');
+  t.is(inv.hosts.get('h')!.privateKeyFile, join(process.cwd(), 'keys/id'));
 });
 
 const literals: [string, unknown][] = [

@@ -44,11 +44,11 @@ test('detectInventoryFormat', (t) => {
   for (const [path, text, expected] of cases) t.is(detectInventoryFormat(path, text), expected, `${path}: ${JSON.stringify(text)}`);
 });
 
-test('loadInventory: missing file, directory, script and vault are FileInputErrors', async (t) => {
+test('loadInventory: missing file, script and vault are FileInputErrors; a directory is a source', async (t) => {
   const dir = tmp();
   const missing = join(dir, 'nope.yaml');
-  await t.throwsAsync(loadInventory(missing), { instanceOf: FileInputError, message: `${missing}: cannot read inventory: no such file` });
-  await t.throwsAsync(loadInventory(dir), { instanceOf: FileInputError, message: /is a directory/ });
+  await t.throwsAsync(loadInventory(missing), { instanceOf: FileInputError, message: `${missing}: cannot read inventory: no such file or directory (an inline host list needs a comma: -i host1, or -i host1,host2)` });
+  t.is((await loadInventory(dir)).hosts.size, 0, 'a directory is a source (of no host, here)');
   writeFileSync(join(dir, 'dyn.py'), '#!/usr/bin/env python3\nprint("{}")\n');
   await t.throwsAsync(loadInventory(join(dir, 'dyn.py')), { instanceOf: FileInputError, message: /dynamic inventory scripts are not supported/ });
   writeFileSync(join(dir, 'vault.yml'), '$ANSIBLE_VAULT;1.1;AES256\n6162\n');

@@ -2,7 +2,8 @@
 """The differential test's oracle: ansible-core itself (Debian's package, run by /usr/bin/python3).
 
 Reads on stdin a JSON list of {"file": PATH, "patterns": [PATTERN, ...]} (or {"regexes": [...],
-"names": [...]}: which names Python's re.match accepts for each regex) and prints one JSON
+"names": [...]}: which names Python's re.match accepts for each regex; or {"layout": NAME,
+"sources": [...]}: a whole layout's variables and connection settings) and prints one JSON
 list: per inventory, whether Ansible loads it, its hosts (in inventory order), each host's
 groups, the address/port/user Ansible's ssh connection would use, and per pattern the hosts
 Ansible selects (in its order) or the error it raises.
@@ -155,6 +156,93 @@ def inventory(entry, loader):
     return result
 
 
+CONNECTION_KEYS = [
+    'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user', 'ansible_ssh_user',
+    'ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password',
+    'ansible_become', 'ansible_become_user', 'ansible_sudo_user', 'ansible_become_method', 'ansible_become_password',
+    'ansible_become_pass', 'ansible_sudo_pass', 'ansible_connection', 'ansible_ssh_args', 'ansible_ssh_common_args',
+    'ansible_ssh_extra_args',
+]
+
+
+def plain(value):
+    """A variable's value as JSON can carry it (vault values as {"__vault__": true}, other objects as text)."""
+    from ansible.parsing.yaml.objects import AnsibleVaultEncryptedUnicode
+
+    def other(o):
+        return {'__vault__': True} if isinstance(o, AnsibleVaultEncryptedUnicode) else str(o)
+    return json.loads(json.dumps(value, default=other))
+
+
+def settings(variables, loader):
+    """The connection settings an ansible-playbook task would use (TaskExecutor: the connection
+    variables templated, then the ssh/sudo plugin options: vars, then env, then ansible.cfg)."""
+    from ansible.template import Templar
+    from ansible.plugins.loader import become_loader
+    become_loader.get('sudo', class_only=True)
+    templar = Templar(loader=loader, variables=variables)
+    templated = {}
+    for key in CONNECTION_KEYS:
+        if key in variables:
+            try:
+                templated[key] = templar.template(variables[key])
+            except Exception as e:  # undefined variables, unsupported filters, vault without a password
+                return {'error': '%s: %s: %s' % (key, type(e).__name__, str(e).splitlines()[0] if str(e) else '')}
+    out = {}
+    try:
+        return fill(out, templated)
+    except Exception as e:  # a vault value meets the option's type conversion: no password
+        return {'error': '%s: %s' % (type(e).__name__, str(e).splitlines()[0] if str(e) else '')}
+
+
+def fill(out, templated):
+    def conn(option, plugin_type='connection', plugin_name='ssh'):
+        v = C.config.get_config_value(option, plugin_type=plugin_type, plugin_name=plugin_name, variables=templated)
+        return v if v is None or isinstance(v, (str, int, bool)) else str(v)
+    out['address'] = conn('host')
+    out['port'] = conn('port')
+    out['user'] = conn('remote_user')
+    out['key'] = conn('private_key_file')
+    out['password'] = conn('password')
+    out['ssh_args'] = conn('ssh_args')
+    out['ssh_common_args'] = conn('ssh_common_args')
+    out['ssh_extra_args'] = conn('ssh_extra_args')
+    out['become_user'] = conn('become_user', 'become', 'sudo')
+    out['become_password'] = conn('become_pass', 'become', 'sudo')
+    become = templated.get('ansible_become', C.DEFAULT_BECOME)
+    out['become'] = become if isinstance(become, bool) else str(become)
+    out['become_method'] = templated.get('ansible_become_method', C.DEFAULT_BECOME_METHOD)
+    out['connection'] = templated.get('ansible_connection', C.DEFAULT_TRANSPORT)
+    return plain(out)
+
+
+def layout(entry):
+    """A whole layout, as ansible-playbook would read it: the sources (or the configured
+    inventory when there are none), every host's variables (VariableManager, as
+    `ansible-inventory --host`), and the connection settings of each host."""
+    from ansible.cli.inventory import INTERNAL_VARS
+    from ansible.vars.manager import VariableManager
+    loader = DataLoader()
+    sources = entry['sources'] or C.DEFAULT_HOST_LIST
+    result = {'layout': entry['layout'], 'sources': sources}
+    try:
+        im = InventoryManager(loader=loader, sources=sources)
+    except Exception as e:
+        result['loaded'] = False
+        result['error'] = str(e).splitlines()[0]
+        return result
+    result['loaded'] = True
+    vm = VariableManager(loader=loader, inventory=im)
+    hosts = {}
+    for h in im._inventory.hosts.values():
+        variables = vm.get_vars(host=h, include_hostvars=False, stage='all')
+        shown = {k: plain(v) for k, v in variables.items() if k not in INTERNAL_VARS}
+        hosts[h.name] = {'groups': sorted(g.name for g in h.get_groups()), 'vars': shown, 'settings': settings(variables, loader)}
+    result['hosts'] = hosts
+    result['order'] = list(im._inventory.hosts.keys())
+    return result
+
+
 def regexes(entry):
     """Python's re on its own, as _match_list applies a `~` pattern: re.compile, then .match."""
     out = []
@@ -172,7 +260,7 @@ def main():
     connection_loader.get('ssh', class_only=True)  # registers the ssh plugin's options
     entries = json.load(sys.stdin)
     loader = DataLoader()
-    json.dump([regexes(e) if 'regexes' in e else inventory(e, loader) for e in entries], sys.stdout)
+    json.dump([regexes(e) if 'regexes' in e else layout(e) if 'layout' in e else inventory(e, loader) for e in entries], sys.stdout)
 
 
 if __name__ == '__main__':

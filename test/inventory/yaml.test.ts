@@ -19,7 +19,7 @@ test('fleet-style inventory: hosts, groups and connection settings', (t) => {
   t.is(master.port, 2201);
   t.is(master.user, 'kremedy');
   t.true(master.become);
-  t.is(master.privateKeyFile, join(fixtures, 'keys/id_ed25519'));
+  t.is(master.privateKeyFile, resolve('keys/id_ed25519'), 'relative to the working directory, as ssh resolves it for Ansible');
   t.deepEqual(master.groups, ['all', 'control_plane', 'flannel']);
   t.is(master.vars['cni'], 'flannel');
   t.is(master.vars['node_role'], 'control-plane');
@@ -107,9 +107,17 @@ all:
   t.like(inv.hosts.get('d'), { address: '2001:db8::1', privateKeyFile: join(homedir(), '.ssh/id_rsa') });
 });
 
-test('relative key files resolve against the inventory directory', (t) => {
+test('relative key files resolve against the working directory, as Ansible (ssh) resolves them', (t) => {
   const inv = parseYamlInventory('all:\n  vars:\n    ansible_ssh_private_key_file: ../keys/k\n  hosts:\n    h:\n', '/etc/kremedy/inv/hosts.yaml');
-  t.is(inv.hosts.get('h')!.privateKeyFile, resolve('/etc/kremedy/keys/k'));
+  t.is(inv.hosts.get('h')!.privateKeyFile, resolve(process.cwd(), '../keys/k'));
+});
+
+test('a templated connection value that cannot be evaluated, or a vault value, refuses the host with file, line, key and expression', (t) => {
+  const a = y('all:\n  hosts:\n    h:\n      ansible_host: "{{ ip }}"\n').hosts.get('h')!;
+  t.deepEqual(a.refused, ['inv.yaml:4: ansible_host: cannot evaluate "{{ ip }}": the variable is undefined']);
+  const b = y('all:\n  vars:\n    ansible_password: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      6162\n  hosts:\n    h:\n').hosts.get('h')!;
+  t.regex(b.refused![0]!, /^inv\.yaml:3: ansible_password: vault-encrypted values are not supported/);
+  t.is(b.password, undefined, 'never the literal text');
 });
 
 test('variable precedence: all < parent < child (depth, then name) < host', (t) => {
@@ -248,7 +256,6 @@ const typeErrors: [string, string, string][] = [
   ['port zero', 'all:\n  hosts:\n    h:\n      ansible_port: 0\n', 'all.hosts.h.ansible_port: expected an integer 1-65535, got 0'],
   ['become not bool-ish', 'all:\n  hosts:\n    h:\n      ansible_become: maybe\n', 'inv.yaml:4:23: all.hosts.h.ansible_become: expected a boolean'],
   ['bad ansible_host', 'all:\n  hosts:\n    h:\n      ansible_host: "10.0.0.1; reboot"\n', 'all.hosts.h.ansible_host: expected a host name or IP address, got "10.0.0.1; reboot"'],
-  ['templated ansible_host', 'all:\n  hosts:\n    h:\n      ansible_host: "{{ ip }}"\n', 'Jinja templates are not supported'],
   ['bad ansible_user', 'all:\n  hosts:\n    h:\n      ansible_user: "root -oProxyCommand=x"\n', 'all.hosts.h.ansible_user: expected a user name'],
   ['numeric ansible_user', 'all:\n  vars:\n    ansible_user: 1000\n', 'all.vars.ansible_user: expected a user name'],
   ['top level list', '- a\n- b\n', 'inv.yaml:1:1: expected a mapping of groups at the top level'],
@@ -256,7 +263,6 @@ const typeErrors: [string, string, string][] = [
   ['all as a child', 'web:\n  children:\n    all:\n', 'inv.yaml:3:5: group "all" cannot be a child of group "web"'],
   ['bad letter range', 'all:\n  hosts:\n    "node[c:a]":\n', 'inv.yaml:3:5: all.hosts.node[c:a]: invalid host range "[c:a]" in "node[c:a]": begin must be <= end'],
   ['inventory plugin file', 'plugin: constructed\nstrict: true\n', 'inv.yaml:1:1: this is an inventory plugin configuration ("plugin: constructed"), not an inventory; kremedy runs no inventory plugins'],
-  ['vault value', 'all:\n  vars:\n    ansible_password: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      6162\n', 'all.vars.ansible_password: vault-encrypted values are not supported'],
   ['ansible-inventory --list JSON', '{"_meta": {"hostvars": {}}, "all": {"children": ["ungrouped"]}}', '--list --yaml'],
 ];
 

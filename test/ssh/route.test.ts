@@ -229,3 +229,19 @@ test('expandTokens: %% %h %d %u %r %p, unknown tokens refused', (t) => {
   t.is(expandTokens('%d/.ssh/%r@%h:%p-%u %%', { h: 'H', r: 'R', p: '22' }, 'x'), `${os.homedir()}/.ssh/R@H:22-${me} %`);
   t.throws(() => expandTokens('%C', {}, 'IdentityFile (cfg:3)'), { message: /IdentityFile \(cfg:3\): unknown or unsupported token %C/ });
 });
+
+test('ansible.cfg ssh_args come before the inventory port and user (ssh takes the first), ssh_common_args after; a ProxyJump in them is a jump host', (t) => {
+  const host = {
+    name: 'n1', address: '10.0.0.1', port: 2222, user: 'deploy', become: false, groups: [], vars: {},
+    origins: { port: 'group_vars/all.yml:1 (ansible_port)', user: 'group_vars/all.yml:2 (ansible_user)' },
+    sshArgs: [
+      { option: 'ssh_args' as const, text: '-o ControlMaster=auto -o UserKnownHostsFile=/dev/null -o ProxyJump=jump@bastion:2022 -o Port=2200', origin: '/x/ansible.cfg:3 [ssh_connection] ssh_args' },
+      { option: 'ssh_common_args' as const, text: '-o User=ignored', origin: 'hosts.yml:4 (ansible_ssh_common_args)' },
+    ],
+  };
+  const r = resolveRoute(host, { config: undefined, loadConfig: () => { throw new Error('no'); } });
+  t.is(r.target.port, 2200, 'ssh_args is placed before -o Port, as Ansible builds the command');
+  t.is(r.target.user, 'deploy');
+  t.deepEqual(r.jumps.map((j) => `${j.user}@${j.address}:${j.port}`), ['jump@bastion:2022']);
+  t.true(r.warnings.some((w) => w.startsWith('ssh_args (/x/ansible.cfg:3 [ssh_connection] ssh_args): -o UserKnownHostsFile=/dev/null is NOT honoured')), r.warnings.join('\n'));
+});

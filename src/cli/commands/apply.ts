@@ -8,7 +8,7 @@ import { reportRetry } from './run.js';
 
 export interface ApplyArgs extends Omit<ConnectionArgs, 'hosts' | 'inventory'> {
   /** Default: the inventory the plan was made with. */
-  inventory: string | undefined;
+  inventory: string | readonly string[] | undefined;
   planFile: string;
   hosts?: string;
   maxAge: number;
@@ -22,14 +22,14 @@ export interface ApplyArgs extends Omit<ConnectionArgs, 'hosts' | 'inventory'> {
 export async function applyCommand(args: ApplyArgs): Promise<number> {
   const plan = readPlanFile(args.planFile, { maxAgeSeconds: args.maxAge });
   checkPlanVersion(plan, args.planFile);
-  const { hosts: selected } = await resolveHosts({ inventory: args.inventory ?? plan.inventory.file, hosts: args.hosts ?? plan.pattern });
+  const { hosts: selected } = await resolveHosts({ inventory: args.inventory ?? plan.inventory.sources ?? plan.inventory.file, hosts: args.hosts ?? plan.pattern });
   const { hosts, plans } = hostsToApply(plan, selected);
   if (hosts.length === 0) {
     process.stderr.write(`kremedy: the plan has nothing to change on the selected hosts\n`);
     return EXIT.ok;
   }
   return withInterrupts(async (interrupt) => {
-    const settings = await connectionSettings({ ...args, inventory: '' }, hosts.length, interrupt);
+    const settings = await connectionSettings({ ...args, inventory: undefined }, hosts.length, interrupt);
     const reporter = await reporterFor(args);
     const summary = await applyPlans({ runId: plan.runId, playbookName: plan.playbook.name, params: plan.params, hosts }, plans, settings, (ev) => reporter.emit(ev));
     await reporter.close();

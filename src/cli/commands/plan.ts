@@ -33,7 +33,8 @@ export async function planCommand(args: PlanArgs): Promise<number> {
         params,
         pattern,
         inventory,
-        inventoryText: readFileSync(inventory.file, 'utf8'),
+        // Every file the inventory was read from (inventories, group_vars, host_vars), in reading order.
+        inventoryText: (inventory.files ?? [inventory.file]).filter((f) => !f.startsWith('host list ')).map((f) => readFileSync(f, 'utf8')).join('\n'),
         hosts,
         plans,
         unreachable: [...summary.outcomes].flatMap(([host, o]) => (o.result === 'unreachable' ? [{ host, message: o.message ?? '' }] : [])),
