@@ -1,5 +1,5 @@
 // A kubespray user's layout, end to end: `kremedy run reset-node -i inventory/mycluster/ --hosts
-// kube_node` from the directory holding kubespray's ansible.cfg, with hosts.yaml, group_vars/ and
+// kube_node` from the directory holding the cluster's ansible.cfg, with hosts.yaml, group_vars/ and
 // host_vars/ as kubespray lays them out. The workers are reached as the non-root sudo user
 // `deploy` on port 2222, both set only in group_vars (the sudo password through
 // lookup('env', ...)); the fleet's sshd listens on 22 only, so the test starts a second sshd on
@@ -15,13 +15,15 @@ import { promisify } from 'node:util';
 import { CLIENT_KEY, KNOWN_HOSTS, hostIp, kremedy, onHost, recapOf, reseed, snapshot, tryOnHost } from './helpers/fleet.js';
 
 const execFileAsync = promisify(execFile);
-const WORKERS = ['w12', 'w13'];
-const CONTROL_PLANE = 'w11';
+// Hosts: ks1 (control plane, must stay untouched), ks2 and ks3 (workers): this file's own.
+const WORKERS = ['ks2', 'ks3'];
+const CONTROL_PLANE = 'ks1';
 const PORT = 2222;
 const SSHD_PID = `/run/kremedy-e2e-sshd-${PORT}.pid`;
 const SSHD_LOG = `/run/kremedy-e2e-sshd-${PORT}.log`;
 
-// kubespray's ansible.cfg (repository root) as it ships, plus the inventory and the key.
+// An ansible.cfg as kubespray users keep it at the repository root (ssh_args with ControlPersist,
+// host_key_checking off, kubespray's inventory ignore settings), plus the inventory and the key.
 const ANSIBLE_CFG = (key: string) => `[ssh_connection]
 pipelining=True
 ssh_args = -o ControlMaster=auto -o ControlPersist=30m -o ConnectionAttempts=100 -o UserKnownHostsFile=/dev/null
