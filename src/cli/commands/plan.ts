@@ -19,7 +19,7 @@ export async function planCommand(args: PlanArgs): Promise<number> {
   const { inventory, pattern, hosts } = await resolveHosts(args);
   return withInterrupts(async (interrupt) => {
     const settings = await connectionSettings(args, hosts.length, interrupt);
-    const reporter = await reporterFor({ ...args, diff: true }); // --junit/--report included
+    const reporter = await reporterFor({ ...args, diff: true }, hosts); // --junit/--report included
     const runId = newRunId();
     const summary = await runPlaybook({ runId, playbookName: playbook.name, tasks, params, hosts, dryRun: true, ...settings }, (ev) => reporter.emit(ev));
     await reporter.close();
