@@ -16,10 +16,33 @@ export interface ReviewOptions {
   addresses?: HostAddresses;
 }
 
+/** Runs of the same line as one line with a count (twelve `-j DROP` rules read as one). */
+export function foldRepeats(diff: string): string {
+  const out: string[] = [];
+  const lines = diff.split('\n');
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[i]) j++;
+    out.push(j > i ? `${lines[i]}   (${j - i + 1} times)` : lines[i]!);
+    i = j + 1;
+  }
+  return out.join('\n');
+}
+
 function taskLines(style: Style, t: TaskRecord, diff: boolean, indent: string): string[] {
   const lines = [indent + formatTask(style, t.status, t.title, t.message)];
-  if (t.diff && showsDiff(t.status, diff)) lines.push(formatDiff(style, t.diff, indent + '    '));
+  if (t.diff && showsDiff(t.status, diff)) lines.push(formatDiff(style, foldRepeats(t.diff), indent + '    '));
   return lines;
+}
+
+/** What a fleet review leaves out: the tasks with nothing to do, counted in one line. */
+const quiet = (t: TaskRecord & { varies?: boolean }) => !t.varies && (t.status === 'ok' || t.status === 'skipped');
+
+function quietLine(style: Style, tasks: TaskRecord[], indent: string): string[] {
+  const ok = tasks.filter((t) => t.status === 'ok').length;
+  const skipped = tasks.filter((t) => t.status === 'skipped').length;
+  if (!ok && !skipped) return [];
+  return [indent + paint(style, 'dim', `${[ok ? `${ok} ok` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ')}: nothing to do (--per-host lists every task)`)];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -38,11 +61,12 @@ function groupLines(style: Style, g: ReviewGroup, diff: boolean): string[] {
   const lines = [paint(style, 'bold', `== ${head}`)];
   for (const t of g.tasks) {
     if (t.varies) lines.push('  ' + paint(style, 'dim', `varies  ${t.title} — differs between these hosts, see below`));
-    else lines.push(...taskLines(style, t, diff, '  '));
+    else if (!quiet(t)) lines.push(...taskLines(style, t, diff, '  '));
   }
+  lines.push(...quietLine(style, g.tasks.filter(quiet), '  '));
   if (g.outcome !== 'ok') {
     const [result, ...message] = g.outcome.split(': ');
-    lines.push('  ' + paint(style, 'red', `${result!.toUpperCase()}: ${message.join(': ')}`));
+    lines.push('  ' + paint(style, 'red', `[${compactHosts(g.hosts)}] ${result!.toUpperCase()}: ${message.join(': ')}`));
   }
   for (const v of g.variants) {
     lines.push('  ' + paint(style, 'bold', `-- on ${hostsLabel(v.hosts)}:`));
@@ -65,7 +89,16 @@ function perHostLines(style: Style, host: HostRecord, diff: boolean): string[] {
 
 /** The review of hosts that have finished, as lines (no trailing newline). */
 export function formatReview(hosts: HostRecord[], runId: string | undefined, opts: ReviewOptions): string[] {
-  if (opts.perHost) return hosts.flatMap((h) => perHostLines(opts.style, h, opts.diff));
+  // One host: nothing to group, and every task fits on a screen.
+  if (opts.perHost || hosts.length === 1) return hosts.flatMap((h) => perHostLines(opts.style, h, opts.diff));
   const plans = hosts.map((h) => normalisePlan(h, runId, opts.addresses?.get(h.name) ?? []));
-  return reviewGroups(plans).flatMap((g) => groupLines(opts.style, g, opts.diff));
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  // A host whose plan is its own reads as it always did, `[host] status task` with its real
+  // values, but only its changes and failures: at fleet scale the rest is counted.
+  return reviewGroups(plans).flatMap((g) => {
+    if (g.hosts.length > 1) return groupLines(opts.style, g, opts.diff);
+    const host = byName.get(g.hosts[0]!)!;
+    const shown = { ...host, tasks: host.tasks.filter((t) => !quiet(t)).map((t) => (t.diff ? { ...t, diff: foldRepeats(t.diff) } : t)) };
+    return [paint(opts.style, 'bold', `== ${host.name} (1 host)`), ...perHostLines(opts.style, shown, opts.diff), ...quietLine(opts.style, host.tasks.filter(quiet), `[${host.name}] `)];
+  });
 }
