@@ -72,9 +72,8 @@ function groupLines(style: Style, g: ReviewGroup, diff: boolean): string[] {
     lines.push('  ' + paint(style, 'bold', `-- on ${hostsLabel(v.hosts)}:`));
     for (const t of v.tasks) lines.push(...taskLines(style, t, diff, '    '));
   }
-  if (g.hosts.length > 1 && lines.some((l) => /<(ip|mac|host|run)\d*>/.test(l))) {
-    lines.push('  ' + paint(style, 'dim', "<host>, <ip>, <ip2>, <mac>…: each host's own name, addresses and MACs (--per-host shows them)"));
-  }
+  const used = [...new Set(lines.flatMap((l) => l.match(/<(?:ip|mac|host|run)\d*>/g) ?? []))];
+  if (used.length) lines.push('  ' + paint(style, 'dim', `${used.join(', ')}: each host's own name, addresses, MACs or run id (--per-host shows them)`));
   return lines;
 }
 
