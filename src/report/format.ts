@@ -47,6 +47,7 @@ export function formatDiff(style: Style, diff: string, indent = '    '): string 
  */
 export function formatRecap(style: Style, recap: Record<string, HostRecap>, dryRun: boolean, durationMs: number, grouped = false): string {
   const names = Object.keys(recap);
+  grouped &&= names.length > 1;
   const rows = new Map<string, { hosts: string[]; r: HostRecap }>();
   for (const name of names) {
     const r = recap[name]!;
