@@ -19,6 +19,9 @@ export function formatTaskLine(style: Style, ev: Extract<RunEvent, { type: 'task
   return `[${ev.host}] ${formatTask(style, ev.status, ev.task, ev.message)}`;
 }
 
+/** `1 change`, `2 changes`: counts in words, for the review and the question before apply. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** The run's first line: playbook, run id, host count, and whether anything will change. */
 export function runHeader(style: Style, ev: Extract<RunEvent, { type: 'start' }>): string {
   return paint(style, 'bold', `kremedy ${ev.playbook}`) + ` — run ${ev.runId} on ${ev.hosts.length} host(s)${ev.dryRun ? ' — DRY RUN: nothing will change' : ''}`;

@@ -177,3 +177,8 @@ export function reviewGroups(plans: HostPlanText[]): ReviewGroup[] {
 export function distinctPlans(plans: HostPlanText[]): number {
   return new Set(plans.map(planKey)).size;
 }
+
+/** The same, from the collected run: the named hosts' plans, each normalised with its address. */
+export function distinctPlansOf(hosts: HostRecord[], names: ReadonlySet<string>, runId: string, addresses: HostAddresses): number {
+  return distinctPlans(hosts.filter((h) => names.has(h.name)).map((h) => normalisePlan(h, runId, addresses.get(h.name))));
+}

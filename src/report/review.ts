@@ -1,5 +1,5 @@
 import type { HostRecord, TaskRecord } from './collect.js';
-import { formatDiff, formatTask, formatTaskLine, paint, showsDiff, type Style } from './format.js';
+import { formatDiff, formatTask, formatTaskLine, paint, plural, showsDiff, type Style } from './format.js';
 import { normalisePlan, reviewGroups, type HostAddresses, type ReviewGroup } from './group.js';
 import { compactHosts } from './host-range.js';
 
@@ -44,8 +44,6 @@ function quietLine(style: Style, tasks: TaskRecord[], indent: string): string[] 
   if (!ok && !skipped) return [];
   return [indent + paint(style, 'dim', `${[ok ? `${ok} ok` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ')}: nothing to do (--per-host lists every task)`)];
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function hostsLabel(hosts: string[]): string {
   return `${compactHosts(hosts)} (${plural(hosts.length, 'host')})`;

@@ -3,7 +3,8 @@ import { InputError } from '../../errors.js';
 import { applyPlans, newRunId, runPlaybook, type RunSummary } from '../../exec/run.js';
 import { countChanges } from '../../plan/file.js';
 import { RunCollector } from '../../report/collect.js';
-import { distinctPlans, normalisePlan } from '../../report/group.js';
+import { plural } from '../../report/format.js';
+import { distinctPlansOf } from '../../report/group.js';
 import type { HostPlan } from '../../plan/types.js';
 import { EXIT, exitCodeForRecap } from '../exit.js';
 import { writeRetryFile } from '../retry.js';
@@ -64,9 +65,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const planExit = exitCodeForRecap(planned.recap, planned.interrupted);
     if (toChange.length === 0 || planned.interrupted) return planExit;
     const { steps } = countChanges(toChange);
-    const changing = new Set(toChange.map((p) => p.host));
-    const addresses = addressesOf(hosts);
-    const distinct = distinctPlans((shown.record?.hosts ?? []).filter((h) => changing.has(h.name)).map((h) => normalisePlan(h, runId, addresses.get(h.name))));
+    const distinct = distinctPlansOf(shown.record?.hosts ?? [], new Set(toChange.map((p) => p.host)), runId, addressesOf(hosts));
     if (!(await confirm(`\n${applyQuestion(steps, toChange.length, distinct)} Only "yes" goes ahead: `))) {
       process.stderr.write('kremedy: not applied: nothing was changed\n');
       return EXIT.badInput;
@@ -84,11 +83,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
 }
 
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** The confirmation names what it would do: "Apply 126 changes on 20 hosts (3 distinct plans)?" */
 export function applyQuestion(steps: number, hosts: number, distinct: number): string {
-  return `Apply ${count(steps, 'change')} on ${count(hosts, 'host')} (${count(distinct, 'distinct plan')})?`;
+  return `Apply ${plural(steps, 'change')} on ${plural(hosts, 'host')} (${plural(distinct, 'distinct plan')})?`;
 }
 
 export function reportRetry(playbook: string, summary: RunSummary): void {
