@@ -121,3 +121,16 @@ test('--per-host prints every host\'s own lines, as before', (t) => {
   t.regex(text, /^\[w02\] pending link flannel\.1 absent/m);
   t.regex(text, /local 10\.213\.0\.21,/);
 });
+
+test("MACs: a link's own MAC is the host's, a MAC in a firewall rule is not", (t) => {
+  const withMac = (name: string, own: string, rule: string) =>
+    flannelHost(name, '10.213.0.20', 2, (ts) => {
+      ts[4]!.diff += `\n- link/ether ${own} brd ff:ff:ff:ff:ff:ff`;
+      ts[2]!.diff += `\n- -A INPUT -m mac --mac-source ${rule} -j DROP`;
+    });
+  const same = samePlans(plansOf([withMac('w01', '02:42:ac:11:00:02', 'aa:bb:cc:dd:ee:ff'), withMac('w02', '02:42:ac:11:00:03', 'aa:bb:cc:dd:ee:ff')]));
+  t.is(same.length, 1, 'own MACs differ: one plan');
+  t.regex(same[0]!.plan.tasks[4]!.diff!, /link\/ether <mac> brd ff:ff:ff:ff:ff:ff$/);
+  const apart = samePlans(plansOf([withMac('w01', '02:42:ac:11:00:02', 'aa:bb:cc:dd:ee:01'), withMac('w02', '02:42:ac:11:00:03', 'aa:bb:cc:dd:ee:02')]));
+  t.is(apart.length, 2, 'a rule matching another MAC is another plan');
+});
