@@ -35,14 +35,19 @@ function taskLines(style: Style, t: TaskRecord, diff: boolean, indent: string): 
   return lines;
 }
 
-/** What a fleet review leaves out: the tasks with nothing to do, counted in one line. */
-const quiet = (t: TaskRecord & { varies?: boolean }) => !t.varies && (t.status === 'ok' || t.status === 'skipped');
+/**
+ * What a fleet review leaves out, counted in one line: tasks already as they should be, and
+ * those whose condition does not hold. A step skipped because an earlier one failed or the run
+ * was interrupted ("not run: …") is part of what happened, and stays.
+ */
+const quiet = (t: TaskRecord & { varies?: boolean }) =>
+  !t.varies && (t.status === 'ok' || (t.status === 'skipped' && !(t.message ?? '').startsWith('not run')));
 
 function quietLine(style: Style, tasks: TaskRecord[], indent: string): string[] {
   const ok = tasks.filter((t) => t.status === 'ok').length;
   const skipped = tasks.filter((t) => t.status === 'skipped').length;
   if (!ok && !skipped) return [];
-  return [indent + paint(style, 'dim', `${[ok ? `${ok} ok` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ')}: nothing to do (--per-host lists every task)`)];
+  return [indent + paint(style, 'dim', `${[ok ? `${ok} ok` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ')}: nothing to change (--per-host lists every task)`)];
 }
 
 function hostsLabel(hosts: string[]): string {

@@ -134,3 +134,15 @@ test("MACs: a link's own MAC is the host's, a MAC in a firewall rule is not", (t
   const apart = samePlans(plansOf([withMac('w01', '02:42:ac:11:00:02', 'aa:bb:cc:dd:ee:01'), withMac('w02', '02:42:ac:11:00:03', 'aa:bb:cc:dd:ee:02')]));
   t.is(apart.length, 2, 'a rule matching another MAC is another plan');
 });
+
+test('a fleet review counts what has nothing to change, but lists steps left undone by a failure', (t) => {
+  const hosts = fleet(3, (_, ts) => {
+    ts[4]!.status = 'failed';
+    ts[4]!.message = 'exit 1: Read-only file system';
+    ts[5] = { index: 5, title: 'backup', status: 'skipped', message: 'not run: an earlier step failed on this host' };
+  });
+  const text = formatReview(hosts, RUN, { style: { color: false }, diff: false }).join('\n');
+  t.regex(text, /^ {2}failed {2}link cni0 absent — exit 1: Read-only file system$/m);
+  t.regex(text, /^ {2}skipped backup — not run: an earlier step failed on this host$/m);
+  t.regex(text, /^ {2}1 ok, 1 skipped: nothing to change/m);
+});
