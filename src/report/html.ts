@@ -98,14 +98,17 @@ function groupSection(g: ReviewGroup, byName: Map<string, HostRecord>): string {
   const hosts = g.hosts.map((n) => byName.get(n)!);
   if (hosts.length === 1) return `<section class="group" data-hosts="${h(g.hosts[0]!)}" data-count="1">\n${hostSection(hosts[0]!)}\n</section>`;
   const kind = g.variants.length ? `almost the same plan (${g.distinct} variants)` : 'the same plan';
+  const plan = g.tasks.length ? `<ol class="timeline">${g.tasks.map(groupTask).join('')}</ol>` : '';
+  const variants = g.variants.map((v) => `<div class="variant"><h4>on ${h(compactHosts(v.hosts))} (${v.hosts.length})</h4><ol class="timeline">${v.tasks.map(taskItem).join('')}</ol></div>`);
+  const placeholders = /&lt;(?:host|ip|mac|run)\d*&gt;/.test(plan + variants.join('') + g.outcome.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
   return [
     `<section class="group" data-hosts="${h(compactHosts(g.hosts))}" data-count="${g.hosts.length}">`,
     `<h2>${h(compactHosts(g.hosts))} <span class="dur">${g.hosts.length} hosts · ${h(kind)}</span></h2>`,
     `<p class="hostlist">${g.hosts.map((n) => `<a href="#host-${h(n)}">${h(n)}</a>`).join(', ')}</p>`,
     g.outcome !== 'ok' ? `<p class="hostmsg">${h(g.outcome)}</p>` : '',
-    g.tasks.length ? `<ol class="timeline">${g.tasks.map(groupTask).join('')}</ol>` : '',
-    ...g.variants.map((v) => `<div class="variant"><h4>on ${h(compactHosts(v.hosts))} (${v.hosts.length})</h4><ol class="timeline">${v.tasks.map(taskItem).join('')}</ol></div>`),
-    `<p class="meta">&lt;host&gt;, &lt;ip&gt;, &lt;mac&gt;…: each host's own name, addresses and MACs, shown in its own section below</p>`,
+    plan,
+    ...variants,
+    placeholders ? `<p class="meta">&lt;host&gt;, &lt;ip&gt;, &lt;mac&gt;, &lt;run&gt;…: each host's own name, addresses, MACs or run id, shown in its own section below</p>` : '',
     ...hosts.map((host) => `<details class="per-host"><summary>${h(host.name)} ${pill(host.result ?? 'failed')}</summary>\n${hostSection(host)}\n</details>`),
     '</section>',
   ].join('\n');

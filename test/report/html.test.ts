@@ -45,6 +45,7 @@ test('a fleet reads as a section per group: its hosts listed, the plan once, eac
   const groups = [...html.matchAll(/<section class="group" data-hosts="([^"]*)" data-count="(\d+)">/g)].map((m) => [m[1], m[2]]);
   t.deepEqual(groups, [['w[01:03]', '3'], ['odd', '1']]);
   t.is(html.match(/local &lt;ip&gt;/g)?.length, 1, 'the common plan once, normalised');
+  t.regex(html, /each host's own name, addresses/, 'the placeholders are explained');
   for (const h of hosts) t.regex(html, new RegExp(`<details class="per-host"><summary>${h} `), `${h} expandable`);
   t.regex(html, /local 10\.0\.0\.2/, "each host's own section keeps its real values");
   t.notRegex(html, /<details class="per-host"><summary>odd /, 'a host with a plan of its own is shown open');
