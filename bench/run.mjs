@@ -249,7 +249,7 @@ let previousAnsible = (existsSync(RESULTS) ? readdirSync(RESULTS) : [])
   .pop();
 
 /**
- * The README's performance table, between its markers, and the same in results/table.md:
+ * bench/README.md's performance table (its History), between its markers, and the same in results/table.md:
  * one bench command leaves README, results and plot in step.
  */
 function writeReadmeTable(sizes, summary) {
@@ -265,11 +265,11 @@ function writeReadmeTable(sizes, summary) {
     ...summary.targets.map((t) => `- **${t.target}: ${t.met ? 'met' : 'missed'}** (${t.detail})`),
   ].join('\n');
   writeFileSync(path.join(RESULTS, 'table.md'), body + '\n');
-  const readme = path.join(REPO, 'README.md');
+  const readme = path.join(REPO, 'bench/README.md');
   const text = readFileSync(readme, 'utf8');
   const re = /(<!-- bench-table:start -->\n)[\s\S]*?(\n<!-- bench-table:end -->)/;
   if (re.test(text)) writeFileSync(readme, text.replace(re, (_, a, b) => `${a}${body}${b}`));
-  else log('README.md has no bench-table markers: table written to bench/results/table.md only');
+  else log('bench/README.md has no bench-table markers: table written to bench/results/table.md only');
 }
 
 // ------------------------------------------------------------------ main

@@ -27,7 +27,9 @@ load_test() {
 }
 status=0
 phase "setup (apt, npm)" bash scripts/setup.sh
-phase "fleet up (default hosts)" bash test/fleet/fleet.sh up
+# 21 bench hosts too: the fleet review e2e test (review-grouping) plans 20 flannel nodes and a
+# kube-router node on them; booted here, before the tests, so no test waits on the fleet lock.
+phase "fleet up (default + 21 bench hosts)" bash test/fleet/fleet.sh up --count 21
 phase "npm test (build, unit, e2e)" npm test || status=$?
 if [ "${KREMEDY_SKIP_LOAD:-}" != 1 ]; then
   phase "load test (boot 200 hosts, run)" load_test || status=$?

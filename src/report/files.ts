@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import type { HostAddresses } from './group.js';
 import type { Reporter } from './reporter.js';
 
 export interface ReportFileArgs {
@@ -21,7 +22,7 @@ function checkWritableDir(option: string, file: string): void {
 }
 
 /** The file reporters asked for on the command line (--junit, --report); empty when none. */
-export async function fileReporters(args: ReportFileArgs): Promise<Reporter[]> {
+export async function fileReporters(args: ReportFileArgs, addresses?: HostAddresses): Promise<Reporter[]> {
   const out: Reporter[] = [];
   if (args.junit) {
     checkWritableDir('junit', args.junit);
@@ -31,7 +32,7 @@ export async function fileReporters(args: ReportFileArgs): Promise<Reporter[]> {
   if (args.report) {
     checkWritableDir('report', args.report);
     const { htmlReporter } = await import('./html.js');
-    out.push(htmlReporter(args.report));
+    out.push(htmlReporter(args.report, addresses));
   }
   return out;
 }

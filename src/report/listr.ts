@@ -1,7 +1,9 @@
 import { Listr, ProcessOutput } from 'listr2';
 import type { RunEvent } from '../exec/events.js';
-import { formatDiff, formatRecap, formatTaskLine, paint, type Style } from './format.js';
+import { RunCollector } from './collect.js';
+import { formatRecap, paint, runHeader } from './format.js';
 import type { Reporter } from './reporter.js';
+import { formatReview, type ReviewOptions } from './review.js';
 
 interface HostView {
   title: (t: string) => void;
@@ -10,16 +12,14 @@ interface HostView {
 }
 
 /**
- * Live progress per host on a terminal, then the full per-host report (diffs included) once
- * the spinners stop, so what a person reviews is not redrawn away.
+ * Live progress per host on a terminal, then the review (diffs included; grouped by plan unless
+ * --per-host) once the spinners stop, so what a person reviews is not redrawn away.
  */
-export function listrReporter(out: NodeJS.WriteStream, opts: { style: Style; diff: boolean }): Reporter {
+export function listrReporter(out: NodeJS.WriteStream, opts: ReviewOptions): Reporter {
+  const collector = new RunCollector();
   const views = new Map<string, HostView>();
   const pendingFinish = new Map<string, Error | undefined>();
   const byHost = new Map<string, Array<Extract<RunEvent, { type: 'task' }>>>();
-  let recap: Extract<RunEvent, { type: 'recap' }> | undefined;
-  let dryRun = false;
-  let header = '';
   let listDone: Promise<unknown> = Promise.resolve();
 
   const startList = (hosts: string[]) => {
@@ -49,11 +49,10 @@ export function listrReporter(out: NodeJS.WriteStream, opts: { style: Style; dif
 
   return {
     emit(ev) {
+      collector.emit(ev);
       switch (ev.type) {
         case 'start':
-          dryRun = ev.dryRun;
-          header = paint(opts.style, 'bold', `kremedy ${ev.playbook}`) + ` — run ${ev.runId} on ${ev.hosts.length} host(s)${ev.dryRun ? ' — DRY RUN: nothing will change' : ''}`;
-          out.write(header + '\n');
+          out.write(runHeader(opts.style, ev) + '\n');
           startList(ev.hosts);
           break;
         case 'phase':
@@ -81,22 +80,17 @@ export function listrReporter(out: NodeJS.WriteStream, opts: { style: Style; dif
           } else pendingFinish.set(ev.host, err);
           break;
         }
-        case 'recap':
-          recap = ev;
-          break;
       }
     },
     async close() {
       await listDone;
-      for (const [, events] of byHost) {
-        for (const ev of events) {
-          out.write(formatTaskLine(opts.style, ev) + '\n');
-          if (ev.diff && (ev.status === 'pending' || (opts.diff && ev.status === 'changed'))) out.write(formatDiff(opts.style, ev.diff) + '\n');
-        }
-      }
-      if (recap) {
-        out.write('\n' + formatRecap(opts.style, recap.hosts, dryRun, recap.durationMs) + '\n');
-        if (recap.interrupted) out.write(paint(opts.style, 'red', `interrupted by ${recap.interrupted}: no new step was started after it`) + '\n');
+      const run = collector.record;
+      if (!run) return;
+      const review = formatReview(run.hosts, run.runId, opts);
+      if (review.length) out.write(review.join('\n') + '\n');
+      if (run.recap) {
+        out.write('\n' + formatRecap(opts.style, run.recap, run.dryRun, run.durationMs ?? 0, !opts.perHost) + '\n');
+        if (run.interrupted) out.write(paint(opts.style, 'red', `interrupted by ${run.interrupted}: no new step was started after it`) + '\n');
       }
     },
   };

@@ -1,14 +1,17 @@
-import { formatDiff, formatRecap, formatTaskLine, paint, type Style } from './format.js';
+import { RunCollector } from './collect.js';
+import { formatDiff, formatRecap, formatTaskLine, paint, runHeader, showsDiff } from './format.js';
 import type { Reporter } from './reporter.js';
+import { formatReview, type ReviewOptions } from './review.js';
 
-export interface PlainOptions {
-  style: Style;
-  /** Show diffs of changed tasks too (pending ones always show theirs). */
-  diff: boolean;
-}
+export type PlainOptions = ReviewOptions;
 
-/** Line per event, for CI logs and pipes: nothing is redrawn, so every line survives in a log. */
+/**
+ * For CI logs and pipes: nothing is redrawn, so every line survives in a log. The review is
+ * grouped (hosts with the same plan shown once) and printed when the run ends; with --per-host,
+ * each host's block is printed as soon as that host finishes.
+ */
 export function plainReporter(out: NodeJS.WritableStream, opts: PlainOptions): Reporter {
+  if (!opts.perHost) return groupedPlainReporter(out, opts);
   let dryRun = false;
   // Hosts run in parallel; each host's lines are held until it finishes so a plan reads as
   // one block per host instead of interleaved lines.
@@ -23,14 +26,11 @@ export function plainReporter(out: NodeJS.WritableStream, opts: PlainOptions): R
       switch (ev.type) {
         case 'start':
           dryRun = ev.dryRun;
-          out.write(
-            paint(opts.style, 'bold', `kremedy ${ev.playbook}`) +
-              ` — run ${ev.runId} on ${ev.hosts.length} host(s)${ev.dryRun ? ' — DRY RUN: nothing will change' : ''}\n`,
-          );
+          out.write(runHeader(opts.style, ev) + '\n');
           break;
         case 'task':
           hold(ev.host, formatTaskLine(opts.style, ev));
-          if (ev.diff && (ev.status === 'pending' || (opts.diff && ev.status === 'changed'))) hold(ev.host, formatDiff(opts.style, ev.diff));
+          if (ev.diff && showsDiff(ev.status, opts.diff)) hold(ev.host, formatDiff(opts.style, ev.diff));
           break;
         case 'host':
           if (ev.result !== 'ok') hold(ev.host, paint(opts.style, 'red', `[${ev.host}] ${ev.result.toUpperCase()}: ${ev.message ?? ''}`));
@@ -46,5 +46,29 @@ export function plainReporter(out: NodeJS.WritableStream, opts: PlainOptions): R
       }
     },
     close: async () => {},
+  };
+}
+
+function groupedPlainReporter(out: NodeJS.WritableStream, opts: PlainOptions): Reporter {
+  const collector = new RunCollector();
+  let printed = false;
+  const print = () => {
+    const run = collector.record;
+    if (printed || !run) return;
+    printed = true;
+    const review = formatReview(run.hosts, run.runId, opts);
+    if (review.length) out.write(review.join('\n') + '\n');
+    if (run.recap) {
+      out.write('\n' + formatRecap(opts.style, run.recap, run.dryRun, run.durationMs ?? 0, true) + '\n');
+      if (run.interrupted) out.write(paint(opts.style, 'red', `interrupted by ${run.interrupted}: no new step was started after it`) + '\n');
+    }
+  };
+  return {
+    emit(ev) {
+      collector.emit(ev);
+      if (ev.type === 'start') out.write(runHeader(opts.style, ev) + '\n');
+      if (ev.type === 'recap') print();
+    },
+    close: async () => print(),
   };
 }

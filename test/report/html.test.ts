@@ -1,5 +1,6 @@
 import test from 'ava';
 import { renderHtml } from '../../src/report/html.js';
+import type { RunEvent } from '../../src/exec/events.js';
 import { collect, sampleEvents } from './fixtures.js';
 
 // Unit level: structure and escaping. What a person sees is checked in headless Chromium
@@ -27,4 +28,25 @@ test('diff lines are coloured by sign, recap totals add up', (t) => {
 test('dry run and apply are told apart in the header', (t) => {
   t.regex(renderHtml(collect(sampleEvents(true))), /DRY RUN: nothing was changed/);
   t.regex(renderHtml(collect(sampleEvents(false))), /APPLY: changes were made/);
+});
+
+test('a fleet reads as a section per group: its hosts listed, the plan once, each host folded beneath', (t) => {
+  const hosts = ['w01', 'w02', 'w03'];
+  const task = (host: string, i: number, status: 'ok' | 'pending', diff?: string) =>
+    ({ type: 'task', host, task: `task ${i}`, index: i, status, ...(diff ? { diff } : {}) }) as const;
+  const events: RunEvent[] = [
+    { type: 'start', runId: 'r1', playbook: 'reset-node', dryRun: true, hosts: [...hosts, 'odd'], params: {} },
+    ...hosts.flatMap((h, n) => [task(h, 0, 'ok'), task(h, 1, 'pending', `- link flannel.1: vxlan (id 1, local 10.0.0.${n + 1}, dev eth0)`), { type: 'host', host: h, result: 'ok', durationMs: 5 } as const]),
+    task('odd', 0, 'pending', '- -A INPUT -j DROP'),
+    { type: 'host', host: 'odd', result: 'ok', durationMs: 5 },
+    { type: 'recap', runId: 'r1', durationMs: 9, hosts: {} },
+  ];
+  const html = renderHtml(collect(events));
+  const groups = [...html.matchAll(/<section class="group" data-hosts="([^"]*)" data-count="(\d+)">/g)].map((m) => [m[1], m[2]]);
+  t.deepEqual(groups, [['w[01:03]', '3'], ['odd', '1']]);
+  t.is(html.match(/local &lt;ip&gt;/g)?.length, 1, 'the common plan once, normalised');
+  t.regex(html, /each host's own name, addresses/, 'the placeholders are explained');
+  for (const h of hosts) t.regex(html, new RegExp(`<details class="per-host"><summary>${h} `), `${h} expandable`);
+  t.regex(html, /local 10\.0\.0\.2/, "each host's own section keeps its real values");
+  t.notRegex(html, /<details class="per-host"><summary>odd /, 'a host with a plan of its own is shown open');
 });

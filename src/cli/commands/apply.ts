@@ -30,7 +30,7 @@ export async function applyCommand(args: ApplyArgs): Promise<number> {
   }
   return withInterrupts(async (interrupt) => {
     const settings = await connectionSettings({ ...args, inventory: undefined }, hosts.length, interrupt);
-    const reporter = await reporterFor(args);
+    const reporter = await reporterFor(args, hosts);
     const summary = await applyPlans({ runId: plan.runId, playbookName: plan.playbook.name, params: plan.params, hosts }, plans, settings, (ev) => reporter.emit(ev));
     await reporter.close();
     reportRetry(plan.playbook.name, summary);

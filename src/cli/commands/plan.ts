@@ -4,7 +4,10 @@ import { newRunId, runPlaybook } from '../../exec/run.js';
 import { countChanges, planFileBody, writePlanFile } from '../../plan/file.js';
 import { exitCodeForRecap } from '../exit.js';
 import { resolveHosts } from '../common.js';
-import { connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
+import { RunCollector } from '../../report/collect.js';
+import { plural } from '../../report/format.js';
+import { distinctPlansOf } from '../../report/group.js';
+import { addressesOf, connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
 import { plansOf } from './run.js';
 
 export interface PlanArgs extends ConnectionArgs {
@@ -19,9 +22,10 @@ export async function planCommand(args: PlanArgs): Promise<number> {
   const { inventory, pattern, hosts } = await resolveHosts(args);
   return withInterrupts(async (interrupt) => {
     const settings = await connectionSettings(args, hosts.length, interrupt);
-    const reporter = await reporterFor({ ...args, diff: true }); // --junit/--report included
+    const reporter = await reporterFor({ ...args, diff: true }, hosts); // --junit/--report included
     const runId = newRunId();
-    const summary = await runPlaybook({ runId, playbookName: playbook.name, tasks, params, hosts, dryRun: true, ...settings }, (ev) => reporter.emit(ev));
+    const shown = new RunCollector();
+    const summary = await runPlaybook({ runId, playbookName: playbook.name, tasks, params, hosts, dryRun: true, ...settings }, (ev) => (reporter.emit(ev), shown.emit(ev)));
     await reporter.close();
     if (summary.interrupted) throw new InputError('interrupted: no plan written');
     const plans = plansOf(summary);
@@ -41,7 +45,11 @@ export async function planCommand(args: PlanArgs): Promise<number> {
       }),
     );
     const { steps, hosts: changing } = countChanges(plans.values());
-    process.stderr.write(`kremedy: plan written to ${args.out} (${steps} change(s) on ${changing} host(s)); apply it with: kremedy apply ${args.out}\n`);
+    const names = new Set([...plans.values()].filter((p) => p.verdict === 'changes').map((p) => p.host));
+    const distinct = distinctPlansOf(shown.record?.hosts ?? [], names, runId, addressesOf(hosts));
+    process.stderr.write(
+      `kremedy: plan written to ${args.out} (${steps} change(s) on ${changing} host(s), ${plural(distinct, 'distinct plan')}); apply it with: kremedy apply ${args.out}\n`,
+    );
     return exitCodeForRecap(summary.recap);
   });
 }

@@ -8,6 +8,8 @@ import { resolveParams } from '../../params/validate.js';
 import { fanOut, type Reporter } from '../../report/reporter.js';
 import { jsonReporter } from '../../report/json.js';
 import { plainReporter } from '../../report/plain.js';
+import type { HostAddresses } from '../../report/group.js';
+import type { ReviewOptions } from '../../report/review.js';
 import { fileReporters, type ReportFileArgs } from '../../report/files.js';
 import { hostAccess, type ProbeCommandArgs } from '../connect.js';
 import { EXIT } from '../exit.js';
@@ -17,6 +19,8 @@ export interface ConnectionArgs extends ProbeCommandArgs, ReportFileArgs {
   serial?: string;
   maxFail?: string;
   keep?: number;
+  /** Every host's plan in full (today's view) instead of the grouped review. */
+  perHost?: boolean;
 }
 
 /** Everything that can be wrong with the input is found here, before any connection. */
@@ -42,19 +46,31 @@ export async function connectionSettings(args: ConnectionArgs, hostCount: number
   };
 }
 
-export async function humanReporter(stream: NodeJS.WriteStream, diff: boolean): Promise<Reporter> {
-  const style = { color: Boolean(stream.isTTY) && !process.env['NO_COLOR'] };
+export async function humanReporter(stream: NodeJS.WriteStream, view: Omit<ReviewOptions, 'style'>): Promise<Reporter> {
+  const opts = { ...view, style: { color: Boolean(stream.isTTY) && !process.env['NO_COLOR'] } };
   if (stream.isTTY && !process.env['CI']) {
     const { listrReporter } = await import('../../report/listr.js');
-    return listrReporter(stream, { style, diff });
+    return listrReporter(stream, opts);
   }
-  return plainReporter(stream, { style, diff });
+  return plainReporter(stream, opts);
 }
 
-/** Human output on stdout (stderr when stdout carries JSON Lines), plus --junit/--report files. */
-export async function reporterFor(args: { json: boolean; diff?: boolean } & ReportFileArgs): Promise<Reporter> {
-  const human = await humanReporter(args.json ? process.stderr : process.stdout, args.diff ?? false);
-  const files = await fileReporters(args);
+/** The inventory address of each host: one of the host's own values that the review normalises. */
+export function addressesOf(hosts: ReadonlyArray<{ name: string; address: string }>): HostAddresses {
+  return new Map(hosts.map((h) => [h.name, [h.address]]));
+}
+
+/**
+ * Human output on stdout (stderr when stdout carries JSON Lines), plus --junit/--report files.
+ * `hosts`: the selected hosts, so the grouped review knows each one's address.
+ */
+export async function reporterFor(
+  args: { json: boolean; diff?: boolean; perHost?: boolean } & ReportFileArgs,
+  hosts: ReadonlyArray<{ name: string; address: string }> = [],
+): Promise<Reporter> {
+  const addresses = addressesOf(hosts);
+  const human = await humanReporter(args.json ? process.stderr : process.stdout, { diff: args.diff ?? false, perHost: args.perHost ?? false, addresses });
+  const files = await fileReporters(args, addresses);
   return fanOut([...(args.json ? [jsonReporter(process.stdout)] : []), human, ...files]);
 }
 

@@ -2,11 +2,14 @@ import { createInterface } from 'node:readline/promises';
 import { InputError } from '../../errors.js';
 import { applyPlans, newRunId, runPlaybook, type RunSummary } from '../../exec/run.js';
 import { countChanges } from '../../plan/file.js';
+import { RunCollector } from '../../report/collect.js';
+import { plural } from '../../report/format.js';
+import { distinctPlansOf } from '../../report/group.js';
 import type { HostPlan } from '../../plan/types.js';
 import { EXIT, exitCodeForRecap } from '../exit.js';
 import { writeRetryFile } from '../retry.js';
 import { resolveHosts } from '../common.js';
-import { connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
+import { addressesOf, connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
 
 export interface RunArgs extends ConnectionArgs {
   playbook: string;
@@ -46,26 +49,28 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const runId = newRunId();
     const meta = { runId, playbookName: playbook.name, tasks, params, hosts };
     if (!interactive) {
-      const reporter = await reporterFor(args);
+      const reporter = await reporterFor(args, hosts);
       const summary = await runPlaybook({ ...meta, ...settings, dryRun: args.dryRun }, (ev) => reporter.emit(ev));
       await reporter.close();
       if (!args.dryRun) reportRetry(playbook.name, summary);
       return exitCodeForRecap(summary.recap, summary.interrupted);
     }
 
-    const planReporter = await reporterFor({ json: args.json, diff: true });
-    const planned = await runPlaybook({ ...meta, ...settings, dryRun: true }, (ev) => planReporter.emit(ev));
+    const planReporter = await reporterFor({ json: args.json, diff: true, ...(args.perHost ? { perHost: true } : {}) }, hosts);
+    const shown = new RunCollector();
+    const planned = await runPlaybook({ ...meta, ...settings, dryRun: true }, (ev) => (planReporter.emit(ev), shown.emit(ev)));
     await planReporter.close();
     const plans = plansOf(planned);
     const toChange = [...plans.values()].filter((p) => p.verdict === 'changes');
     const planExit = exitCodeForRecap(planned.recap, planned.interrupted);
     if (toChange.length === 0 || planned.interrupted) return planExit;
     const { steps } = countChanges(toChange);
-    if (!(await confirm(`\nApply ${steps} change(s) on ${toChange.length} host(s)? Only "yes" goes ahead: `))) {
+    const distinct = distinctPlansOf(shown.record?.hosts ?? [], new Set(toChange.map((p) => p.host)), runId, addressesOf(hosts));
+    if (!(await confirm(`\n${applyQuestion(steps, toChange.length, distinct)} Only "yes" goes ahead: `))) {
       process.stderr.write('kremedy: not applied: nothing was changed\n');
       return EXIT.badInput;
     }
-    const reporter = await reporterFor(args);
+    const reporter = await reporterFor(args, hosts);
     const applied = await applyPlans(
       { runId, playbookName: playbook.name, params, hosts: hosts.filter((h) => toChange.some((p) => p.host === h.name)) },
       plans,
@@ -76,6 +81,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
     reportRetry(playbook.name, applied);
     return Math.max(planExit === EXIT.unreachable ? EXIT.unreachable : EXIT.ok, exitCodeForRecap(applied.recap, applied.interrupted));
   });
+}
+
+/** The confirmation names what it would do: "Apply 126 changes on 20 hosts (3 distinct plans)?" */
+export function applyQuestion(steps: number, hosts: number, distinct: number): string {
+  return `Apply ${plural(steps, 'change')} on ${plural(hosts, 'host')} (${plural(distinct, 'distinct plan')})?`;
 }
 
 export function reportRetry(playbook: string, summary: RunSummary): void {

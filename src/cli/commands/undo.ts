@@ -13,7 +13,7 @@ export async function undoCommand(args: ConnectionArgs & { runId: string; dryRun
   const { hosts } = await resolveHosts(args);
   return withInterrupts(async (interrupt) => {
     const settings = await connectionSettings(args, hosts.length, interrupt);
-    const reporter = await reporterFor({ ...args, diff: false });
+    const reporter = await reporterFor({ ...args, diff: false }, hosts);
     const summary = await runOnHosts(
       { runId: args.runId, playbookName: `undo ${args.runId}`, dryRun: args.dryRun, params: {}, hosts },
       settings,
