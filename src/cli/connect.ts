@@ -1,6 +1,7 @@
 // How the commands reach hosts: the host keys and ssh_config read once, and (for the read-only
 // commands: facts, runs, doctor) the selected hosts with one connector and the same policy.
-import { hostConnector, loadHostAccess, type Connect, type HostAccess } from '../exec/connector.js';
+import { hostConnector, type Connect } from '../exec/connector.js';
+import { loadHostAccess, type HostAccess } from '../ssh/access.js';
 import { probeEach, type ProbeFn, type Probed } from '../exec/probe-each.js';
 import type { Host } from '../inventory/types.js';
 import { defaultKnownHostsFile, resolveHosts, type InventoryOption } from './common.js';

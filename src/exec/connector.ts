@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Host } from '../inventory/types.js';
-import { loadSshConfig, SshConfig } from '../ssh/config.js';
-import { loadKnownHosts } from '../ssh/known-hosts.js';
+import type { HostAccess } from '../ssh/access.js';
+import { SshConfig } from '../ssh/config.js';
 import { HostConnection, HostUnreachableError, type SshAccess, type UnreachableReason } from '../ssh/connection.js';
 import { describeJump, JumpHostUnreachableError, JumpPool } from '../ssh/jump.js';
 import { resolveRoute, type Route } from '../ssh/route.js';
@@ -48,23 +48,6 @@ export function handshakeLimit(fixed: string | undefined, cores: number, allLoca
 export const DEFAULT_CONNECT_ATTEMPTS = 2;
 const RETRIED = new Set<UnreachableReason>(['timeout', 'network']);
 const RETRY_PAUSE_MS = 1000;
-
-/** How to reach hosts, for every command: host-key policy, ssh_config, connect timeout. */
-export interface HostAccess extends SshAccess {
-  /** The ssh_config in effect (-F FILE, else ~/.ssh/config), or none. */
-  sshConfig?: SshConfig;
-}
-
-/** Reads the host keys and the ssh_config once (-F: a file, `none`, or undefined for ~/.ssh/config when it exists). */
-export async function loadHostAccess(opts: { knownHostsFile: string; trustNewHosts: boolean; sshConfig: string | undefined; connectTimeoutMs: number }): Promise<HostAccess> {
-  const knownHosts = await loadKnownHosts(opts.knownHostsFile);
-  const sshConfig = loadSshConfig(opts.sshConfig);
-  return {
-    hostKeys: { knownHosts, knownHostsFile: opts.knownHostsFile, trustNewHosts: opts.trustNewHosts },
-    ...(sshConfig ? { sshConfig } : {}),
-    connectTimeoutMs: opts.connectTimeoutMs,
-  };
-}
 
 /** Opens a session to one host (see hostConnector). */
 export type Connect = (host: Host) => Promise<HostConnection>;

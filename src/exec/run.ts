@@ -5,7 +5,8 @@ import type { HostPlan } from '../plan/types.js';
 import { emptyRecap, type EmitFn, type HostRecap, type RunEvent } from './events.js';
 import { HostUnreachableError, type HostConnection } from '../ssh/connection.js';
 import { splitBatches } from './batches.js';
-import { hostConnector, type HostAccess } from './connector.js';
+import type { HostAccess } from '../ssh/access.js';
+import { hostConnector } from './connector.js';
 import { applySavedPlan, runHost, type HostOutcome, type HostRunOptions } from './host-runner.js';
 import { forEachLimited } from './pool.js';
 

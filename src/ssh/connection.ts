@@ -52,7 +52,7 @@ export interface HostKeyPolicy {
 
 /**
  * How every connection is checked and bounded, direct or through a jump host: the one
- * connection-options type, which exec's HostAccess and the CLI's settings extend.
+ * connection-options type, which ssh/access.ts's HostAccess and the CLI's settings extend.
  */
 export interface SshAccess {
   hostKeys: HostKeyPolicy;
