@@ -1,14 +1,18 @@
-import { files, gate, type GateCni, InputError, type IpFamily, iptables, type IptablesTable, kernelGate, link, node, note, param, playbook, type Task, type TaskContext, when } from '../src/index.js';
+import { files, gate, type GateCni, InputError, type IpFamily, iptables, type IptablesTable, kernelGate, link, node, note, param, type ParamValuesOf, playbook, type Task, type TaskContext, when } from '../src/index.js';
 
-type Cni = 'flannel' | 'kube-router' | 'all' | 'auto';
-interface Params extends Record<string, unknown> {
-  cni: Cni;
-  stop_kubelet: boolean;
-  force: boolean;
-  ipv6: boolean;
-  restart_docker: boolean;
-  min?: string;
-}
+const CNIS = ['flannel', 'kube-router', 'all', 'auto'] as const;
+type Cni = (typeof CNIS)[number];
+
+// The parameters, once: their types in tasks() are inferred from this spec (ParamValuesOf).
+const PARAMS = {
+  cni: param.enum(CNIS, 'auto', 'which CNI to clean up; auto reads /etc/cni/net.d (then leftover links); all cleans flannel and kube-router leftovers'),
+  stop_kubelet: param.boolean('stop and disable kubelet and the node units (kube-proxy, flanneld, kube-router) and stop k8s_ containers / CRI pods first; without it a live node is refused', false),
+  force: param.boolean('flush iptables and clear IPVS even where no Kubernetes or CNI state is found', false),
+  ipv6: param.boolean('also reset ip6tables (same order: policies ACCEPT first, then flush)', false),
+  restart_docker: param.boolean('restart docker.service after the flush, so that it makes its own chains again', false),
+  min: param.string('minimum kernel release for the kernel gate, e.g. 3.10.0-693 (RPM order)', { pattern: /^[0-9][A-Za-z0-9._~^+-]*$/ }),
+};
+type Params = ParamValuesOf<typeof PARAMS>;
 
 /** The CNI this host is reset for: the parameter, or what the facts found under `auto`. */
 export function effectiveCni(ctx: TaskContext<Params>): 'flannel' | 'kube-router' | 'all' | 'none' | 'ambiguous' {
@@ -39,14 +43,7 @@ export default playbook<Params>({
   description:
     'Clean a node before redeploying Kubernetes on it: live components, iptables (ip6tables) policies, rules and chains, ipsets, IPVS, CNI links, routes and files (flannel, kube-router or both).',
   source: '无法ping同节点的容器地址; kube-router模式下清理节点; 集群VIP访问失败',
-  params: {
-    cni: param.enum(['flannel', 'kube-router', 'all', 'auto'], 'auto', 'which CNI to clean up; auto reads /etc/cni/net.d (then leftover links); all cleans flannel and kube-router leftovers'),
-    stop_kubelet: param.boolean('stop and disable kubelet and the node units (kube-proxy, flanneld, kube-router) and stop k8s_ containers / CRI pods first; without it a live node is refused', false),
-    force: param.boolean('flush iptables and clear IPVS even where no Kubernetes or CNI state is found', false),
-    ipv6: param.boolean('also reset ip6tables (same order: policies ACCEPT first, then flush)', false),
-    restart_docker: param.boolean('restart docker.service after the flush, so that it makes its own chains again', false),
-    min: param.string('minimum kernel release for the kernel gate, e.g. 3.10.0-693 (RPM order)', { pattern: /^[0-9][A-Za-z0-9._~^+-]*$/ }),
-  },
+  params: PARAMS,
   tasks: (p) => {
     if (p.force && p.restart_docker) {
       // With force every run flushes Docker's chains again and restarts it: never idempotent.
@@ -54,18 +51,18 @@ export default playbook<Params>({
     }
     const scope = p.force ? {} : { scope: 'kube' as const };
     const families: IpFamily[] = p.ipv6 ? ['ipv4', 'ipv6'] : ['ipv4'];
-    const policies: Task<Params>[] = families.flatMap((family) => TABLES.map((t) => iptables.policy<Params>(t, 'all', 'ACCEPT', { family, ...scope })));
+    const policies: Task<Params>[] = families.flatMap((family) => TABLES.map((t) => iptables.policy(t, 'all', 'ACCEPT', { family, ...scope })));
     const flushes: Task<Params>[] = families.flatMap((family) =>
-      TABLES.map((t) => iptables.flush<Params>(t, { family, ...scope, ...(p.restart_docker && family === 'ipv4' ? { exceptDocker: true } : {}) })),
+      TABLES.map((t) => iptables.flush(t, { family, ...scope, ...(p.restart_docker && family === 'ipv4' ? { exceptDocker: true } : {}) })),
     );
     return [
-      note<Params>('detect CNI', 'cni', (ctx) => {
+      note('detect CNI', 'cni', (ctx) => {
         if (ctx.params.cni !== 'auto') return `cni=${ctx.params.cni} (from -e cni)`;
         const c = ctx.facts.cni;
         if (c.detected === 'none') return `no CNI detected (${c.evidence}): only the CNI-neutral steps apply; pass -e cni=flannel, kube-router or all to force`;
         return `cni=${c.detected} (detected from ${c.evidence})`;
       }),
-      gate<Params>('CNI detection is unambiguous', 'cni-unambiguous', (ctx) =>
+      gate('CNI detection is unambiguous', 'cni-unambiguous', (ctx) =>
         effectiveCni(ctx) === 'ambiguous'
           ? { refuse: `both flannel and kube-router state found (${ctx.facts.cni.evidence}); pass -e cni=flannel or -e cni=kube-router, or -e cni=all to clean both` }
           : { pass: 'one CNI or none' },
@@ -73,10 +70,10 @@ export default playbook<Params>({
       // Before anything changes: a kube-router node on a kernel that panics under it (field note
       // 系统内核恐慌) is not worth resetting for a redeploy; upgrade the kernel first. With the CNI
       // unknown the gate refuses too: the redeploy may well be kube-router.
-      kernelGate<Params>({ cni: GATE_CNI[p.cni], ...(p.min !== undefined ? { min: p.min } : {}) }),
+      kernelGate({ cni: GATE_CNI[p.cni], ...(p.min !== undefined ? { min: p.min } : {}) }),
       // kube-router's cleanup empties /etc/cni/net.d (field note kube-router模式下清理节点): never
       // with another CNI's config in it, which may be the one kubelet uses now.
-      gate<Params>('no other CNI config in /etc/cni/net.d', 'cni-foreign-config', (ctx) => {
+      gate('no other CNI config in /etc/cni/net.d', 'cni-foreign-config', (ctx) => {
         if (!cleaned(ctx).includes('kube-router')) return { pass: 'only CNI-specific files are removed' };
         const mine = new Set([...cleaned(ctx), 'loopback']);
         const foreign = (ctx.facts.cni.configs ?? []).filter((c) => !mine.has(c.cni));
@@ -87,7 +84,7 @@ export default playbook<Params>({
           : { pass: `every file in /etc/cni/net.d belongs to ${cleaned(ctx).join(' or ')} (or is the loopback plugin)` };
       }),
       // A live node would put everything back within seconds: refused, or (stop_kubelet) stopped first.
-      node.kubeStopped<Params>(p.stop_kubelet),
+      node.kubeStopped(p.stop_kubelet),
       // Policies go to ACCEPT before any flush: flushing a chain whose policy is DROP would cut
       // this very SSH session (kube-router nodes often have INPUT DROP).
       ...policies,
@@ -95,27 +92,27 @@ export default playbook<Params>({
       // there), raw as well (nodelocaldns's NOTRACK rules).
       ...flushes,
       // After the flush: a set still referenced by a rule cannot be destroyed.
-      node.ipsetsAbsent<Params>(KUBE_IPSETS),
-      node.ipvsCleared<Params>(scope),
-      link.absent<Params>('flannel.1', { when: isFlannel }),
-      link.absent<Params>('cni0', { when: isFlannel }),
-      files.absent<Params>('/run/flannel', { when: isFlannel }),
-      files.absent<Params>('/etc/cni/net.d/10-flannel.conflist', { when: isFlannelOnly }),
+      node.ipsetsAbsent(KUBE_IPSETS),
+      node.ipvsCleared(scope),
+      link.absent('flannel.1', { when: isFlannel }),
+      link.absent('cni0', { when: isFlannel }),
+      files.absent('/run/flannel', { when: isFlannel }),
+      files.absent('/etc/cni/net.d/10-flannel.conflist', { when: isFlannelOnly }),
       // flannel's config before the conflist format (flannel < 0.9).
-      files.absent<Params>('/etc/cni/net.d/10-flannel.conf', { when: isFlannelOnly }),
-      files.matchingAbsent<Params>('/etc/cni/net.d', '*', { when: isKubeRouter }),
-      link.absent<Params>('kube-bridge', { when: isKubeRouter }),
-      link.absent<Params>('kube-dummy-if', { when: isKubeRouter }),
+      files.absent('/etc/cni/net.d/10-flannel.conf', { when: isFlannelOnly }),
+      files.matchingAbsent('/etc/cni/net.d', '*', { when: isKubeRouter }),
+      link.absent('kube-bridge', { when: isKubeRouter }),
+      link.absent('kube-dummy-if', { when: isKubeRouter }),
       // kube-router's IPIP tunnels to the other nodes and the routes it learnt over BGP.
-      link.matchingAbsent<Params>('tun-*', { when: isKubeRouter }),
-      node.routesAbsent<Params>('zebra', { when: isKubeRouter }),
-      files.absent<Params>('/var/lib/kube-router', { when: isKubeRouter }),
+      link.matchingAbsent('tun-*', { when: isKubeRouter }),
+      node.routesAbsent('zebra', { when: isKubeRouter }),
+      files.absent('/var/lib/kube-router', { when: isKubeRouter }),
       // From kubespray's reset role: kube-proxy's IPVS dummy link and nodelocaldns, whatever the CNI,
       // and the host-local IPAM leases whose stale entries exhaust pod ranges after a redeploy.
-      link.absent<Params>('kube-ipvs0'),
-      link.absent<Params>('nodelocaldns'),
-      files.absent<Params>('/var/lib/cni'),
-      ...(p.restart_docker ? [node.dockerChains<Params>(['filter', 'nat'])] : []),
+      link.absent('kube-ipvs0'),
+      link.absent('nodelocaldns'),
+      files.absent('/var/lib/cni'),
+      ...(p.restart_docker ? [node.dockerChains(['filter', 'nat'])] : []),
     ];
   },
 });

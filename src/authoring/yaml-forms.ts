@@ -1,4 +1,4 @@
-import { files, hosts, iptables, link, note, packages, services, sysfs, when } from '../dsl/builders.js';
+import { files, hosts, iptables, link, note, PACKAGE_NAME, packages, services, sysfs, when } from '../dsl/builders.js';
 import { InputError } from '../errors.js';
 import { safeNameRule } from '../shell/quote.js';
 import type { Condition, IptablesTable, ParamValues, Task } from '../dsl/types.js';
@@ -22,8 +22,8 @@ const form = <A>(f: Form<A>): Form<A> => f;
 
 const table: JsonSchema = { enum: [...IPTABLES_TABLES], description: 'iptables table' };
 const absPath: JsonSchema = { type: 'string', pattern: '^/.+', description: 'absolute, normalised path' };
-// Same rule as the builder's; the schema repeats it so editors flag a bad name while typing.
-const packageName: JsonSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9+._-]{0,127}$', description: 'a package name (lower-case letters, digits, + . _ -)' };
+// The builder's own rule, in the schema too, so editors flag a bad name while typing.
+const packageName: JsonSchema = { type: 'string', pattern: PACKAGE_NAME.source, description: 'a package name (lower-case letters, digits, + . _ -)' };
 
 export const TASK_FORMS = {
   iptables_flush: form<{ table: IptablesTable }>({
@@ -43,7 +43,7 @@ export const TASK_FORMS = {
     build: (a, o) => iptables.policy(a.table, a.chains, a.policy, o),
   }),
   link_absent: form<{ name: string }>({
-    description: 'Make sure a network link does not exist (set down, then deleted; its details are saved to the backup).',
+    description: 'Make sure a network link does not exist (deleted, which takes it down; its details are saved to the backup first).',
     properties: { name: { type: 'string', pattern: safeNameRule('link').pattern.source, description: `interface name: ${safeNameRule('link').description}` } },
     required: ['name'],
     build: (a, o) => link.absent(a.name, o),

@@ -173,7 +173,8 @@ export const files = {
   },
 };
 
-const PACKAGE_NAME = /^[a-z0-9][a-z0-9+._-]{0,127}$/;
+/** A package name as apt and dnf accept it; the YAML form's schema uses the same rule. */
+export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+._-]{0,127}$/;
 const UNIT_NAME = /^[A-Za-z0-9:_.@-]{1,200}\.(service|socket|timer|target|mount|path)$/;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const OCTET = String.raw`(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
@@ -249,26 +250,27 @@ export function note<P extends ParamValues>(title: string, id: string, message: 
   return { title, spec: { kind: 'note', id }, note: message, ...opts };
 }
 
+// Each builder returns its own spec type, so ParamValuesOf<typeof PARAMS> knows every value's type.
 export const param = {
-  enum<const V extends readonly string[]>(values: V, def: V[number], description: string): ParamSpec {
+  enum<const V extends readonly string[]>(values: V, def: V[number], description: string): { type: 'enum'; values: V; default: V[number]; description: string } {
     return { type: 'enum', values, default: def, description };
   },
-  string(description: string, opts: { default?: string; pattern?: RegExp; required?: boolean } = {}): ParamSpec {
+  string<O extends { default?: string; pattern?: RegExp; required?: boolean } = {}>(description: string, opts: O = {} as O): { type: 'string'; description: string } & O {
     return { type: 'string', description, ...opts };
   },
-  number(description: string, opts: { default?: number; min?: number; max?: number } = {}): ParamSpec {
+  number<O extends { default?: number; min?: number; max?: number } = {}>(description: string, opts: O = {} as O): { type: 'number'; description: string } & O {
     return { type: 'number', description, ...opts };
   },
-  boolean(description: string, def: boolean): ParamSpec {
+  boolean(description: string, def: boolean): { type: 'boolean'; description: string; default: boolean } {
     return { type: 'boolean', description, default: def };
   },
-  map(description: string, opts: { default?: Record<string, string>; keyPattern?: RegExp; valuePattern?: RegExp } = {}): ParamSpec {
+  map(description: string, opts: { default?: Record<string, string>; keyPattern?: RegExp; valuePattern?: RegExp } = {}): { type: 'map'; description: string } & typeof opts {
     return { type: 'map', description, ...opts };
   },
-  list(description: string, opts: { default?: string[]; itemPattern?: RegExp } = {}): ParamSpec {
+  list(description: string, opts: { default?: string[]; itemPattern?: RegExp } = {}): { type: 'list'; description: string } & typeof opts {
     return { type: 'list', description, ...opts };
   },
-};
+} satisfies Record<string, (...args: never[]) => ParamSpec>;
 
 export function playbook<P extends ParamValues>(def: {
   name: string;

@@ -118,3 +118,26 @@ export type ParamSpec =
   | { type: 'list'; default?: string[]; itemPattern?: RegExp; description: string };
 
 export type ParamSpecs = Record<string, ParamSpec>;
+
+/** The value a parameter has in `tasks(params)`: the spec says it, so a playbook need not repeat it. */
+export type ParamValueOf<S extends ParamSpec> = S extends { type: 'enum'; values: readonly (infer V)[] }
+  ? V
+  : S extends { type: 'boolean' }
+    ? boolean
+    : S extends { type: 'number' }
+      ? number
+      : S extends { type: 'map' }
+        ? Record<string, string>
+        : S extends { type: 'list' }
+          ? string[]
+          : string;
+
+/** A string or number without a default (and not required) may be absent. */
+type MayBeAbsent<S> = S extends { type: 'string' | 'number'; default?: undefined; required?: false | undefined } ? ('default' extends keyof S ? never : true) : never;
+
+/** The parameter values of a `params:` spec: `type Params = ParamValuesOf<typeof PARAMS>`. */
+export type ParamValuesOf<S extends ParamSpecs> = {
+  [K in keyof S as MayBeAbsent<S[K]> extends never ? K : never]: ParamValueOf<S[K]>;
+} & {
+  [K in keyof S as MayBeAbsent<S[K]> extends never ? never : K]?: ParamValueOf<S[K]>;
+};
