@@ -4,7 +4,8 @@
 export type { Group, Host, HostSettingName, Inventory } from './types.js';
 export { parseYamlInventory } from './load.js';
 export { parseBoolish } from './host-settings.js';
-export { parseIniInventory, parsePythonLiteral } from './ini.js';
+export { parseIniInventory } from './ini.js';
+export { parsePythonLiteral } from './pyliteral.js';
 export { detectInventoryFormat, loadInventory, loadInventorySources, type SourceOptions } from './sources.js';
 export { AnsibleConfig } from './ansible-cfg.js';
 export { groupHostOrder, matchHosts, readHostListFile, selectHosts, splitPattern, type HostSelection } from './patterns.js';
