@@ -78,7 +78,7 @@ test('probe list: the clock first and last, the facts just before the end mark, 
 // The snippets are real shell: run the whole round with /bin/sh here (every probe only reads).
 test('the probe script runs under /bin/sh and every probe reports back', (t) => {
   const probes = doctorProbes(HOST_CHECKS);
-  const res = spawnSync('/bin/sh', ['-c', buildProbeScript(probes, 'n0nce')], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 << 20 });
+  const res = spawnSync('/bin/sh', ['-c', buildProbeScript(probes, 'n0nce')], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
   const results = parseProbeOutput(res.stdout, 'n0nce', probes);
   t.is(results.size, probes.length);
   // (Fact probes may exit non-zero by design: no /etc/redhat-release on Debian.)
