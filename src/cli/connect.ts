@@ -8,6 +8,8 @@ import { defaultKnownHostsFile, resolveHosts } from './common.js';
 export interface ConnectArgs {
   inventory: string;
   hosts?: string;
+  /** --shard i/n: only the selected hosts of shard i (src/inventory/shard.ts). */
+  shard?: string;
   knownHosts?: string;
   /** -F: ssh_config file, `none` for none; default ~/.ssh/config when it exists. */
   sshConfig?: string;
