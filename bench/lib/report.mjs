@@ -165,34 +165,25 @@ export function readmeTable(sizes) {
   return [...head, ...rows].join('\n');
 }
 
-/** One row per size and tool: wall, machine CPU and host CPU per host, client CPU, peak RSS. */
-export function markdownTable(sizes) {
-  const head = ['| hosts | tool | wall s | machine CPU ms/host | host CPU ms/host | client CPU s | peak RSS MB | reps |', '|---:|---|---:|---:|---:|---:|---:|---:|'];
+/** A table of one row per size and tool/phase measured; `row` gives the cells after those two. */
+function perToolTable(sizes, head, row) {
   const rows = sizes.flatMap((z) => {
-    if (!z.medians) return [`| ${z.n} | skipped: ${z.skipped ?? 'no data'} ||||||`];
+    if (!z.medians) return [`| ${z.n} | skipped: ${z.skipped ?? 'no data'} |${head.slice(2).map(() => '').join('|')}|`];
     return PHASES.map(([t, p]) => key(t, p))
       .filter((k) => z.medians[k])
-      .map((k) => {
-        const md = z.medians[k];
-        return `| ${z.n} | ${LABELS[k]} | ${s(md.wallMs)} | ${ms(md.machineCpuMsPerHost)} | ${ms(md.hostCpuMsPerHost)} | ${s(md.clientCpuMs)} | ${mb(md.maxPeakRssKb)} | ${md.reps} |`;
-      });
+      .map((k) => `| ${z.n} | ${LABELS[k]} | ${row(z.medians[k], z).join(' | ')} |`);
   });
-  return [...head, ...rows].join('\n');
+  return [`| ${head.join(' | ')} |`, `|---:|---|${head.slice(2).map(() => '---:').join('|')}|`, ...rows].join('\n');
 }
 
-/** Light hosts: kremedy per size, per host cost (which must stay flat), peak RSS, lost hosts. */
+/** One row per size and tool: wall, machine CPU and host CPU per host, client CPU, peak RSS. */
+export function markdownTable(sizes) {
+  return perToolTable(sizes, ['hosts', 'tool', 'wall s', 'machine CPU ms/host', 'host CPU ms/host', 'client CPU s', 'peak RSS MB', 'reps'], (md) => [s(md.wallMs), ms(md.machineCpuMsPerHost), ms(md.hostCpuMsPerHost), s(md.clientCpuMs), mb(md.maxPeakRssKb), md.reps]);
+}
+
+/** Light hosts: per size, the per-host cost (which must stay flat), peak RSS, lost hosts. */
 export function lightTable(sizes) {
-  const head = ['| hosts | tool | wall s | wall ms/host | machine CPU ms/host | peak RSS MB | hosts lost (worst rep) | reps |', '|---:|---|---:|---:|---:|---:|---:|---:|'];
-  const rows = sizes.flatMap((z) => {
-    if (!z.medians) return [`| ${z.n} | skipped: ${z.skipped ?? 'no data'} ||||||`];
-    return PHASES.map(([t, p]) => key(t, p))
-      .filter((k) => z.medians[k])
-      .map((k) => {
-        const md = z.medians[k];
-        return `| ${z.n} | ${LABELS[k]} | ${s(md.wallMs)} | ${ms(md.wallMs / z.n)} | ${ms(md.machineCpuMsPerHost)} | ${mb(md.maxPeakRssKb)} | ${md.maxLostHosts ?? '-'} | ${md.reps} |`;
-      });
-  });
-  return [...head, ...rows].join('\n');
+  return perToolTable(sizes, ['hosts', 'tool', 'wall s', 'wall ms/host', 'machine CPU ms/host', 'peak RSS MB', 'hosts lost (worst rep)', 'reps'], (md, z) => [s(md.wallMs), ms(md.wallMs / z.n), ms(md.machineCpuMsPerHost), mb(md.maxPeakRssKb), md.maxLostHosts ?? '-', md.reps]);
 }
 
 /** The ratios of one size, on one line. */
