@@ -82,11 +82,13 @@ host_up() { # i: the host's namespace, veth and sshd (idempotent: a running host
     ip netns add "$ns"
     ip link add "$veth" type veth peer name eth0 netns "$ns"
     ip link set "$veth" master "$BR" up
-    ip -n "$ns" link set eth0 address "$mac"
-    ip -n "$ns" addr add "$ip/16" dev eth0
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" neigh replace "$BR_IP" lladdr "$BR_MAC" dev eth0 nud permanent
+    ip -n "$ns" -batch - <<BATCH
+link set eth0 address $mac
+addr add $ip/16 dev eth0
+link set lo up
+link set eth0 up
+neigh replace $BR_IP lladdr $BR_MAC dev eth0 nud permanent
+BATCH
     ip neigh replace "$ip" lladdr "$mac" dev "$BR" nud permanent
   fi
   if [ -z "$(ip netns pids "$ns")" ]; then

@@ -8,15 +8,35 @@ set -eu
 [ "$(stat -Lc %i /proc/self/ns/net)" != "$(cat /run/krl/rootns.inode)" ] || { echo "seed: refusing: this is the machine's network namespace" >&2; exit 1; }
 [ "$(findmnt -no FSTYPE /etc)" = overlay ] && [ "$(findmnt -no FSTYPE /var)" = overlay ] || { echo "seed: refusing: /etc or /var is not this host's overlay" >&2; exit 1; }
 
-# Reset: policies first, then rules and chains, links, files.
-for c in INPUT FORWARD OUTPUT; do iptables -t filter -P "$c" ACCEPT; done
-for c in PREROUTING INPUT OUTPUT POSTROUTING; do iptables -t nat -P "$c" ACCEPT; done
-for c in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do iptables -t mangle -P "$c" ACCEPT; done
-for c in PREROUTING OUTPUT; do iptables -t raw -P "$c" ACCEPT; done
-for t in filter nat mangle raw; do iptables -t "$t" -F; iptables -t "$t" -X; done
-for l in flannel.1 cni0 kube-ipvs0 nodelocaldns; do
-  if ip link show dev "$l" >/dev/null 2>&1; then ip link del dev "$l"; fi
-done
+# Reset, in as few processes as possible (1,000 hosts are seeded on 2 cores): one
+# iptables-restore that replaces all four tables by empty ones with ACCEPT policies (rules,
+# chains and policies at once), one `ip` batch for the links (-force: an absent link is not an
+# error), then the files.
+iptables-restore <<'EMPTY'
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+COMMIT
+*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+COMMIT
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+COMMIT
+EMPTY
+printf 'link del dev %s\n' flannel.1 cni0 kube-ipvs0 nodelocaldns | ip -force -batch - 2>/dev/null || true
 rm -rf /run/flannel /var/lib/kremedy /var/lib/cni /etc/cni/net.d
 mkdir -p /etc/cni/net.d
 
@@ -58,14 +78,16 @@ COMMIT
 RULES
 
 node_ip=$(ip -4 -o addr show dev eth0 | awk '{ split($4, a, "/"); print a[1]; exit }')
-ip link add flannel.1 type vxlan id 1 local "$node_ip" dev eth0 dstport 8472 nolearning
-ip link set dev flannel.1 mtu 1450
-ip addr add 10.244.7.0/32 dev flannel.1
-ip link set dev flannel.1 up
-ip link add cni0 type bridge
-ip link set dev cni0 mtu 1450
-ip addr add 10.244.7.1/24 dev cni0
-ip link set dev cni0 up
+ip -batch - <<LINKS
+link add flannel.1 type vxlan id 1 local $node_ip dev eth0 dstport 8472 nolearning
+link set dev flannel.1 mtu 1450
+addr add 10.244.7.0/32 dev flannel.1
+link set dev flannel.1 up
+link add cni0 type bridge
+link set dev cni0 mtu 1450
+addr add 10.244.7.1/24 dev cni0
+link set dev cni0 up
+LINKS
 
 mkdir -p /run/flannel
 printf 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.7.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n' >/run/flannel/subnet.env
