@@ -5,17 +5,42 @@ export const PHASES = [
   ['kremedy', 'broken'],
   ['kremedy', 'converged'],
   ['kremedy', 'dry-run'],
-  ['ansible', 'broken'],
-  ['ansible', 'converged'],
+  ['pdsh', 'broken'],
+  ['clush', 'broken'],
+  ['note-ssh', 'broken'],
+  ['logins', 'login'],
   ['floor', 'broken'],
   ['floor', 'converged'],
+  ['ansible', 'broken'],
+  ['ansible', 'converged'],
 ];
 export const key = (tool, phase) => `${tool}.${phase}`;
+/** How each tool/phase is named in tables (the naive floor keeps its results key `floor`). */
+export const LABELS = {
+  'kremedy.broken': 'kremedy run',
+  'kremedy.converged': 'kremedy run (converged)',
+  'kremedy.dry-run': 'kremedy --dry-run',
+  'pdsh.broken': "note's script, pdsh -R ssh -f N",
+  'clush.broken': "note's script, clush -f N",
+  'note-ssh.broken': "note's script, N ssh clients",
+  'logins.login': 'N bare ssh logins',
+  'floor.broken': 'naive floor (floor/reset-node.sh)',
+  'floor.converged': 'naive floor (converged)',
+  'ansible.broken': 'tuned Ansible',
+  'ansible.converged': 'tuned Ansible (converged)',
+};
 
+// Issue 21's targets. Wall time against the best of pdsh and clush depends on N: given at
+// 20, 50 and 200 hosts.
 export const TARGETS = {
-  kremedyOverFloorMax: 0.8,
+  wallOverBestFanoutMax: { 20: 1.0, 50: 0.7, 200: 0.5 },
+  applyCpuOverPdshMax: 1.0,
+  dryRunCpuOverLoginsMax: 1.1,
   ansibleOverKremedyMin: 10,
+  ansibleAtN: 20,
   peakRssMbMaxAt200: 150,
+  peakRssMbMaxAt1000: 300,
+  firstConnectMsMax: 150,
   helpMsMax: 300,
 };
 
@@ -30,14 +55,23 @@ export function summariseSize(size) {
       peakRssKb: median(runs.map((r) => r.peakRssKb)),
       maxPeakRssKb: Math.max(...runs.map((r) => r.peakRssKb ?? 0)),
       hostCpuMsPerHost: median(runs.map((r) => r.hostCpuMsPerHost)),
+      machineCpuMsPerHost: median(runs.map((r) => r.machineCpuMsPerHost)),
       clientCpuMs: median(runs.map((r) => r.clientCpuMs)),
+      ...(tool === 'kremedy' ? { maxLostHosts: Math.max(0, ...size.runs.filter((r) => r.tool === tool && r.phase === phase).map((r) => r.lostHosts ?? 0)) } : {}),
       ...(tool === 'floor' ? { sshPeakSumRssKb: median(runs.map((r) => r.sshPeakSumRssKb)) } : {}),
       reps: runs.length,
     };
   }
   const m = (k) => medians[k]?.wallMs ?? null;
+  const cpu = (k) => medians[k]?.machineCpuMsPerHost ?? null;
   const ratio = (a, b) => (a !== null && b !== null && b > 0 ? a / b : null);
+  const fan = ['pdsh.broken', 'clush.broken'].filter((k) => m(k) !== null).sort((a, b) => m(a) - m(b))[0];
   const ratios = {
+    bestFanout: fan ?? null,
+    kremedyOverBestFanout: fan ? ratio(m('kremedy.broken'), m(fan)) : null,
+    kremedyOverNoteSsh: ratio(m('kremedy.broken'), m('note-ssh.broken')),
+    applyCpuOverPdsh: ratio(cpu('kremedy.broken'), cpu('pdsh.broken')),
+    dryRunCpuOverLogins: ratio(cpu('kremedy.dry-run'), cpu('logins.login')),
     kremedyOverFloor: ratio(m('kremedy.broken'), m('floor.broken')),
     kremedyOverFloorConverged: ratio(m('kremedy.converged'), m('floor.converged')),
     ansibleOverKremedy: ratio(m('ansible.broken'), m('kremedy.broken')),
@@ -62,24 +96,26 @@ export function slopes(sizes) {
   return out;
 }
 
-export function evaluateTargets(sizes, slopeTable, startup) {
+export function evaluateTargets(sizes, slopeTable, startup, { light = false } = {}) {
   const done = sizes.filter((s) => s.medians);
   const list = [];
-  const kf = done.filter((s) => s.ratios.kremedyOverFloor !== null);
-  if (kf.length) {
-    const worst = Math.max(...kf.map((s) => s.ratios.kremedyOverFloor));
-    list.push({ target: `kremedy <= ${TARGETS.kremedyOverFloorMax}x floor at every N`, met: worst <= TARGETS.kremedyOverFloorMax, detail: `worst ${worst.toFixed(2)}x (${kf.map((s) => `N=${s.n}: ${s.ratios.kremedyOverFloor.toFixed(2)}x`).join(', ')})` });
+  const fx = (v, d = 2) => `${v.toFixed(d)}x`;
+  for (const [n, max] of Object.entries(TARGETS.wallOverBestFanoutMax)) {
+    const z = done.find((s) => s.n === Number(n) && s.ratios.kremedyOverBestFanout !== null);
+    if (z) list.push({ target: `kremedy wall <= ${max}x the best of pdsh and clush at ${n} hosts`, met: z.ratios.kremedyOverBestFanout <= max, detail: `${fx(z.ratios.kremedyOverBestFanout)} (best: ${z.ratios.bestFanout.split('.')[0]}); ${z.ratios.kremedyOverBestFanout <= max ? 'met' : `missed by ${fx(z.ratios.kremedyOverBestFanout / max)}`}` });
   }
-  const hc = done.filter((s) => s.ratios.hostCpuKremedyOverFloor !== null && s.ratios.hostCpuKremedyOverFloor !== undefined);
-  if (hc.length) {
-    const worst = Math.max(...hc.map((s) => s.ratios.hostCpuKremedyOverFloor));
-    list.push({ target: `kremedy host CPU <= ${TARGETS.kremedyOverFloorMax}x floor at every N`, met: worst <= TARGETS.kremedyOverFloorMax, detail: `worst ${worst.toFixed(2)}x (${hc.map((s) => `N=${s.n}: ${s.ratios.hostCpuKremedyOverFloor.toFixed(2)}x`).join(', ')})` });
+  const cp = done.filter((s) => s.ratios.applyCpuOverPdsh !== null && s.ratios.applyCpuOverPdsh !== undefined);
+  if (cp.length) {
+    const worst = Math.max(...cp.map((s) => s.ratios.applyCpuOverPdsh));
+    list.push({ target: `kremedy apply machine CPU per host <= ${TARGETS.applyCpuOverPdshMax}x the note's script over pdsh`, met: worst <= TARGETS.applyCpuOverPdshMax, detail: cp.map((s) => `N=${s.n}: ${fx(s.ratios.applyCpuOverPdsh)} (${s.medians['kremedy.broken'].machineCpuMsPerHost.toFixed(0)} vs ${s.medians['pdsh.broken'].machineCpuMsPerHost.toFixed(0)} ms/host)`).join(', ') });
   }
-  const ak = done.filter((s) => s.n >= 20 && s.ratios.ansibleOverKremedy !== null);
-  if (ak.length) {
-    const worst = Math.min(...ak.map((s) => s.ratios.ansibleOverKremedy));
-    list.push({ target: `ansible >= ${TARGETS.ansibleOverKremedyMin}x kremedy at N >= 20`, met: worst >= TARGETS.ansibleOverKremedyMin, detail: `worst ${worst.toFixed(1)}x (${ak.map((s) => `N=${s.n}: ${s.ratios.ansibleOverKremedy.toFixed(1)}x`).join(', ')})` });
+  const dl = done.filter((s) => s.ratios.dryRunCpuOverLogins !== null && s.ratios.dryRunCpuOverLogins !== undefined);
+  if (dl.length) {
+    const worst = Math.max(...dl.map((s) => s.ratios.dryRunCpuOverLogins));
+    list.push({ target: `kremedy dry-run machine CPU <= ${TARGETS.dryRunCpuOverLoginsMax}x N bare logins`, met: worst <= TARGETS.dryRunCpuOverLoginsMax, detail: dl.map((s) => `N=${s.n}: ${fx(s.ratios.dryRunCpuOverLogins)} (${s.medians['kremedy.dry-run'].machineCpuMsPerHost.toFixed(0)} vs ${s.medians['logins.login'].machineCpuMsPerHost.toFixed(0)} ms/host)`).join(', ') });
   }
+  const ak = done.find((s) => s.n === TARGETS.ansibleAtN && s.ratios.ansibleOverKremedy !== null);
+  if (ak) list.push({ target: `tuned ansible >= ${TARGETS.ansibleOverKremedyMin}x kremedy at ${TARGETS.ansibleAtN} hosts`, met: ak.ratios.ansibleOverKremedy >= TARGETS.ansibleOverKremedyMin, detail: `${fx(ak.ratios.ansibleOverKremedy, 1)}` });
   const ks = slopeTable['kremedy.broken'];
   if (ks && ks.segmentMsPerHost.length) {
     const seg = ks.segmentMsPerHost;
@@ -87,10 +123,18 @@ export function evaluateTargets(sizes, slopeTable, startup) {
     const near = ks.r2 >= 0.95 && (seg.length < 2 || spread <= 2);
     list.push({ target: 'near-constant per-host slope (kremedy, broken)', met: near, detail: `${ks.msPerHost.toFixed(1)} ms/host overall, r2 ${ks.r2.toFixed(3)}, between sizes: ${seg.map((x) => x.toFixed(1)).join(', ')} ms/host` });
   }
-  const at200 = done.find((s) => s.n === 200);
-  if (at200?.medians['kremedy.broken']) {
-    const mb = at200.medians['kremedy.broken'].maxPeakRssKb / 1024;
-    list.push({ target: `kremedy peak RSS <= ${TARGETS.peakRssMbMaxAt200} MB at 200 hosts`, met: mb <= TARGETS.peakRssMbMaxAt200, detail: `${mb.toFixed(0)} MB (largest of the broken runs)` });
+  for (const [n, max] of [[200, TARGETS.peakRssMbMaxAt200], ...(light ? [[1000, TARGETS.peakRssMbMaxAt1000]] : [])]) {
+    const z = done.find((s) => s.n === n);
+    if (!z?.medians['kremedy.broken']) continue;
+    const mb = z.medians['kremedy.broken'].maxPeakRssKb / 1024;
+    list.push({ target: `kremedy peak RSS <= ${max} MB at ${n} hosts`, met: mb <= max, detail: `${mb.toFixed(0)} MB (largest of the runs)` });
+  }
+  if (light) {
+    const lost = done.map((s) => [s.n, Math.max(...['kremedy.broken', 'kremedy.dry-run', 'kremedy.converged'].map((k) => s.medians[k]?.maxLostHosts ?? 0))]);
+    if (lost.length) list.push({ target: 'no host lost (unreachable or missing from the recap) at any size', met: lost.every(([, l]) => l === 0), detail: lost.map(([n, l]) => `N=${n}: ${l}`).join(', ') });
+  }
+  if (startup?.firstConnectMs) {
+    list.push({ target: `start-up to the first connection <= ${TARGETS.firstConnectMsMax} ms`, met: startup.firstConnectMs <= TARGETS.firstConnectMsMax, detail: `${startup.firstConnectMs.toFixed(0)} ms median of ${startup.firstConnectAllMs.length} (bare node ${startup.nodeBareMs.toFixed(0)} ms)` });
   }
   if (startup?.helpMs) {
     list.push({ target: `--help < ${TARGETS.helpMsMax} ms`, met: startup.helpMs < TARGETS.helpMsMax, detail: `${startup.helpMs.toFixed(0)} ms median of ${startup.runs}` });
@@ -104,35 +148,55 @@ const x = (r, d = 2) => (r === null || r === undefined ? '-' : `${r.toFixed(d)}x
 
 const ms = (v) => (v === null || v === undefined ? '-' : v.toFixed(0));
 
-/** The README table: per size, broken-host runs side by side, wall time, host CPU per host, ratios. */
+const cell = (md) => (md ? `${s(md.wallMs)} (${ms(md.machineCpuMsPerHost)})` : '-');
+
+/** The README table: per size, each tool's median wall time (machine CPU ms per host), and the issue's ratios. */
 export function readmeTable(sizes) {
+  const cols = ['kremedy.broken', 'kremedy.dry-run', 'pdsh.broken', 'clush.broken', 'note-ssh.broken', 'logins.login', 'floor.broken', 'ansible.broken'];
   const head = [
-    '| hosts | kremedy s | floor s | ansible s | kremedy/floor | ansible/kremedy | host CPU/host kremedy | host CPU/host floor | host CPU kremedy/floor | kremedy converged s | kremedy dry-run s | kremedy peak RSS |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| hosts | ${cols.map((k) => LABELS[k]).join(' | ')} | kremedy / best of pdsh, clush | apply CPU / pdsh CPU | dry-run CPU / logins CPU | ansible / kremedy | kremedy peak RSS |`,
+    `|---:|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|`,
   ];
   const rows = sizes.map((z) => {
-    if (!z.medians) return `| ${z.n} | skipped: ${z.skipped ?? 'no data'} |||||||||||`;
-    const md = z.medians;
-    const w = (k) => s(md[k]?.wallMs);
-    return `| ${z.n} | ${w('kremedy.broken')} | ${w('floor.broken')} | ${w('ansible.broken')} | ${x(z.ratios.kremedyOverFloor)} | ${x(z.ratios.ansibleOverKremedy, 1)} | ${ms(md['kremedy.broken']?.hostCpuMsPerHost)} ms | ${ms(md['floor.broken']?.hostCpuMsPerHost)} ms | ${x(z.ratios.hostCpuKremedyOverFloor)} | ${w('kremedy.converged')} | ${w('kremedy.dry-run')} | ${mb(md['kremedy.broken']?.maxPeakRssKb)} MB |`;
+    if (!z.medians) return `| ${z.n} | skipped: ${z.skipped ?? 'no data'} |${cols.map(() => '').join('|')}||||`;
+    const r = z.ratios;
+    return `| ${z.n} | ${cols.map((k) => cell(z.medians[k])).join(' | ')} | ${x(r.kremedyOverBestFanout)} | ${x(r.applyCpuOverPdsh)} | ${x(r.dryRunCpuOverLogins)} | ${x(r.ansibleOverKremedy, 1)} | ${mb(z.medians['kremedy.broken']?.maxPeakRssKb)} MB |`;
   });
   return [...head, ...rows].join('\n');
 }
 
-/** Markdown table: one row per size, median wall seconds and peak RSS per tool/phase. */
-export function markdownTable(sizes) {
-  const head = [
-    '| hosts | kremedy broken s | kremedy converged s | kremedy dry-run s | ansible broken s | ansible converged s | floor broken s | floor converged s | kremedy RSS MB | ansible parent RSS MB | floor driver RSS MB (+ ssh sum) | kremedy/floor | ansible/kremedy |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  const rows = sizes.map((z) => {
-    if (!z.medians) return `| ${z.n} | skipped: ${z.skipped ?? 'no data'} |||||||||||| |`;
-    const md = z.medians;
-    const w = (k) => s(md[k]?.wallMs);
-    const fl = md['floor.broken'];
-    return `| ${z.n} | ${w('kremedy.broken')} | ${w('kremedy.converged')} | ${w('kremedy.dry-run')} | ${w('ansible.broken')} | ${w('ansible.converged')} | ${w('floor.broken')} | ${w('floor.converged')} | ${mb(md['kremedy.broken']?.maxPeakRssKb)} | ${mb(md['ansible.broken']?.maxPeakRssKb)} | ${fl ? `${mb(fl.maxPeakRssKb)} (+${mb(fl.sshPeakSumRssKb)})` : '-'} | ${x(z.ratios.kremedyOverFloor)} | ${x(z.ratios.ansibleOverKremedy, 1)} |`;
+/** A table of one row per size and tool/phase measured; `row` gives the cells after those two. */
+function perToolTable(sizes, head, row) {
+  const rows = sizes.flatMap((z) => {
+    if (!z.medians) return [`| ${z.n} | skipped: ${z.skipped ?? 'no data'} |${head.slice(2).map(() => '').join('|')}|`];
+    return PHASES.map(([t, p]) => key(t, p))
+      .filter((k) => z.medians[k])
+      .map((k) => `| ${z.n} | ${LABELS[k]} | ${row(z.medians[k], z).join(' | ')} |`);
   });
-  return [...head, ...rows].join('\n');
+  return [`| ${head.join(' | ')} |`, `|---:|---|${head.slice(2).map(() => '---:').join('|')}|`, ...rows].join('\n');
+}
+
+/** One row per size and tool: wall, machine CPU and host CPU per host, client CPU, peak RSS. */
+export function markdownTable(sizes) {
+  return perToolTable(sizes, ['hosts', 'tool', 'wall s', 'machine CPU ms/host', 'host CPU ms/host', 'client CPU s', 'peak RSS MB', 'reps'], (md) => [s(md.wallMs), ms(md.machineCpuMsPerHost), ms(md.hostCpuMsPerHost), s(md.clientCpuMs), mb(md.maxPeakRssKb), md.reps]);
+}
+
+/** Light hosts: per size, the per-host cost (which must stay flat), peak RSS, lost hosts. */
+export function lightTable(sizes) {
+  return perToolTable(sizes, ['hosts', 'tool', 'wall s', 'wall ms/host', 'machine CPU ms/host', 'peak RSS MB', 'hosts lost (worst rep)', 'reps'], (md, z) => [s(md.wallMs), ms(md.wallMs / z.n), ms(md.machineCpuMsPerHost), mb(md.maxPeakRssKb), md.maxLostHosts ?? '-', md.reps]);
+}
+
+/** The ratios of one size, on one line. */
+export function ratioLine(r) {
+  const f = (v, d = 2) => (v === null || v === undefined ? '-' : `${v.toFixed(d)}x`);
+  return [
+    `kremedy/best of pdsh,clush ${f(r.kremedyOverBestFanout)}${r.bestFanout ? ` (${r.bestFanout.split('.')[0]})` : ''}`,
+    `kremedy/N ssh ${f(r.kremedyOverNoteSsh)}`,
+    `apply CPU/pdsh CPU ${f(r.applyCpuOverPdsh)}`,
+    `dry-run CPU/logins CPU ${f(r.dryRunCpuOverLogins)}`,
+    `kremedy/naive floor ${f(r.kremedyOverFloor)}`,
+    `ansible/kremedy ${f(r.ansibleOverKremedy, 1)}`,
+  ].join('   ');
 }
 
 export function slopeTable(sl) {
@@ -155,8 +219,12 @@ export function svgPlot(sizes, title) {
   const B = 60;
   const series = [
     ['kremedy.broken', 'kremedy', '#1f77b4', ''],
-    ['ansible.broken', 'ansible-playbook', '#d62728', ''],
-    ['floor.broken', 'OpenSSH floor', '#2ca02c', ''],
+    ['pdsh.broken', 'note over pdsh', '#ff7f0e', ''],
+    ['clush.broken', 'note over clush', '#9467bd', ''],
+    ['note-ssh.broken', 'note, N ssh', '#8c564b', ''],
+    ['logins.login', 'N bare logins', '#7f7f7f', '2 3'],
+    ['floor.broken', 'naive floor', '#2ca02c', ''],
+    ['ansible.broken', 'tuned Ansible', '#d62728', ''],
     ['kremedy.converged', 'kremedy (converged)', '#1f77b4', '6 4'],
   ];
   const done = sizes.filter((z) => z.medians);

@@ -45,9 +45,12 @@ export async function pool(items, limit, fn) {
   return out;
 }
 
-/** Put every host back into the broken flannel state, in parallel (the seed resets first). */
-export async function reseed(fleet, ips, limit = 64) {
-  const res = await pool(ips, limit, (ip) => sshRun(fleet, ip, 'kremedy-seed flannel >/dev/null'));
+/**
+ * Put every host back into the broken flannel state, in parallel (the seed resets first):
+ * `kremedy-seed flannel` on fleet hosts, `sh /run/krl/seed.sh` on light hosts (bench/light).
+ */
+export async function reseed(fleet, ips, limit = 64, command = 'kremedy-seed flannel') {
+  const res = await pool(ips, limit, (ip) => sshRun(fleet, ip, `${command} >/dev/null`));
   const bad = res.filter((r) => r.code !== 0);
   if (bad.length) throw new Error(`reseed failed on ${bad.length} host(s): ${bad.slice(0, 3).map((r) => `${r.ip}: ${r.stderr.trim()}`).join('; ')}`);
 }

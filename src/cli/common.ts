@@ -56,11 +56,21 @@ export interface ResolvedHosts {
  * Ansible's pattern warnings (a term that matches nothing) are printed on stderr; a pattern that
  * selects no host is bad input.
  */
-export async function resolveHosts(args: { inventory?: InventoryOption; hosts?: string; /** showing the hosts (kremedy inventory): refused hosts are shown, not an error */ listing?: boolean }, stderr: NodeJS.WritableStream = process.stderr): Promise<ResolvedHosts> {
+export async function resolveHosts(
+  args: { inventory?: InventoryOption; hosts?: string; shard?: string; /** showing the hosts (kremedy inventory): refused hosts are shown, not an error */ listing?: boolean },
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<ResolvedHosts> {
+  // A bad --shard is bad input before the inventory is even read.
+  const shard = args.shard !== undefined ? (await import('../inventory/shard.js')).parseShard(args.shard) : undefined;
   const inventory = await openInventory(args.inventory, stderr);
   const { selectHosts } = await import('../inventory/index.js');
   const pattern = args.hosts ?? DEFAULT_PATTERN;
-  const hosts = selectHosts(inventory, pattern, warner(stderr));
+  const selected = selectHosts(inventory, pattern, warner(stderr));
+  // After the pattern: the shards split what the pattern selected, so every job of a CI
+  // matrix is given the same pattern and the union of its shards is exactly that selection.
+  const hosts = shard ? (await import('../inventory/shard.js')).inShard(selected, shard) : selected;
+  if (shard) stderr.write(`kremedy: shard ${shard.index}/${shard.total}: ${hosts.length} of the ${selected.length} selected host(s)${hosts.length ? '' : ': nothing to do'}
+`);
   if (!args.listing) refuseUnusable(hosts);
   return { inventory, pattern, hosts };
 }

@@ -10,6 +10,8 @@ export interface ConnectArgs {
   /** -i, repeatable; absent: ANSIBLE_INVENTORY, ansible.cfg, else inventory/hosts.yml. */
   inventory?: InventoryOption;
   hosts?: string;
+  /** --shard i/n: only the selected hosts of shard i (src/inventory/shard.ts). */
+  shard?: string;
   knownHosts?: string;
   /** -F: ssh_config file, `none` for none; default ~/.ssh/config when it exists. */
   sshConfig?: string;

@@ -37,6 +37,17 @@ function sessionOptions<T>(y: Argv<T>) {
     .option('json', { type: 'boolean', default: false, describe: 'JSON Lines events on stdout; human output goes to stderr' });
 }
 
+/**
+ * Only for the commands a CI matrix spreads over jobs (run, plan, apply, doctor): the other
+ * commands are run by a person on hosts they name.
+ */
+function shardOption<T>(y: Argv<T>) {
+  return y.option('shard', {
+    type: 'string',
+    describe: 'i/n: only shard i of n of the selected hosts, a stable split by host name (CI parallel jobs: --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL")',
+  });
+}
+
 function changeOptions<T>(y: Argv<T>) {
   return y
     .option('serial', { type: 'string', describe: 'hosts per batch, N or N% (e.g. control-plane nodes one at a time: --serial 1)' })
@@ -57,7 +68,7 @@ type ConnArgv = AsParsed<ConnectionArgs>;
  * promise chain, so the throw becomes exit 1 before anything runs.
  */
 function refuseRepeated(a: Record<string, unknown>): void {
-  const names = ['hosts', 'known-hosts', 'ssh-config', 'forks', 'connect-timeout', 'timeout', 'serial', 'max-fail', 'keep', 'junit', 'report'];
+  const names = ['hosts', 'shard', 'known-hosts', 'ssh-config', 'forks', 'connect-timeout', 'timeout', 'serial', 'max-fail', 'keep', 'junit', 'report'];
   const repeated = names.filter((n) => Array.isArray(a[n]));
   if (repeated.length > 0) {
     throw new InputError(`${repeated.map((n) => `--${n}`).join(', ')} given more than once; give each once (a host pattern takes a,b for several hosts)`);
@@ -70,6 +81,7 @@ function connectionArgs(a: ConnArgv) {
   return {
     inventory: a.inventory,
     ...(a.hosts !== undefined ? { hosts: a.hosts } : {}),
+    ...(a.shard !== undefined ? { shard: a.shard } : {}),
     forks: a.forks,
     json: a.json,
     ...(a.knownHosts !== undefined ? { knownHosts: a.knownHosts } : {}),
@@ -106,7 +118,7 @@ export function buildCli(argv: string[]) {
       'run <playbook>',
       'run a playbook on the selected hosts (plan first with --dry-run)',
       (y) =>
-        changeOptions(reportOptions(connectionOptions(y)))
+        shardOption(changeOptions(reportOptions(connectionOptions(y))))
           .positional('playbook', { type: 'string', demandOption: true, describe: 'playbook name (see `kremedy list`), or a file: ./my-playbook.ts, cleanup.yml' })
           .option('dry-run', { alias: 'check', type: 'boolean', default: false, describe: 'change nothing; show each step that would change, with its diff' })
           .option('extra-vars', extraVarsOption)
@@ -115,7 +127,8 @@ export function buildCli(argv: string[]) {
           .example('$0 run reset-node --hosts master', 'reset the master (on a terminal: shows the plan, asks first)')
           .example("$0 run reset-node --hosts 'kube_node:!node3' -e cni=kube-router", 'reset every worker but node3 as kube-router nodes')
           .example('$0 run reset-node --hosts kube_control_plane --serial 1 --max-fail 0', 'one control-plane node at a time, stop at the first failure')
-          .example('$0 run reset-node --hosts @.kremedy/retry/reset-node.hosts', 'retry the hosts that failed last time'),
+          .example('$0 run reset-node --hosts @.kremedy/retry/reset-node.hosts', 'retry the hosts that failed last time')
+          .example('$0 run reset-node --hosts kube_node --shard 2/4', 'the second of four CI jobs: its quarter of the workers (docs/pipelines-shard.md)'),
       (a) =>
         finish(
           import('./commands/run.js').then((m) =>
@@ -127,7 +140,7 @@ export function buildCli(argv: string[]) {
       'plan <playbook>',
       'write the dry-run plan to a signed file for review (then: kremedy apply FILE)',
       (y) =>
-        reportOptions(connectionOptions(y))
+        shardOption(reportOptions(connectionOptions(y)))
           .positional('playbook', { type: 'string', demandOption: true })
           .option('extra-vars', extraVarsOption)
           .option('out', { alias: 'o', type: 'string', default: 'plan.json', describe: 'where to write the plan' })
@@ -139,7 +152,7 @@ export function buildCli(argv: string[]) {
       'apply <plan-file>',
       'apply exactly the steps of a plan file; hosts whose state drifted since are refused',
       (y) =>
-        changeOptions(reportOptions(sessionOptions(y.option('inventory', { alias: 'i', type: 'string', describe: 'inventory (default: the one the plan was made with)' }))))
+        shardOption(changeOptions(reportOptions(sessionOptions(y.option('inventory', { alias: 'i', type: 'string', describe: 'inventory (default: the one the plan was made with)' })))))
           .positional('plan-file', { type: 'string', demandOption: true })
           .option('max-age', { type: 'number', default: 3600, describe: 'refuse plans older than this many seconds' })
           .example('$0 apply plan.json', 'apply the reviewed plan'),
@@ -204,7 +217,7 @@ export function buildCli(argv: string[]) {
       'doctor',
       'read-only diagnostics from the field notes (exit 3 = warning/critical findings, 4 = unreachable)',
       (y) =>
-        connectionOptions(y)
+        shardOption(connectionOptions(y))
           .option('skip', { type: 'string', array: true, default: [] as string[], describe: 'check id(s) not to run, e.g. --skip THP-ALWAYS' })
           .example('$0 doctor --hosts kube_node', 'diagnose the workers (one read-only probe round per host)'),
       (a) =>

@@ -137,3 +137,22 @@ test.serial('a single-value option given twice is refused (it used to crash on -
   t.is(inv.code, 0, inv.stderr);
   t.true(JSON.parse(inv.stdout).length > 0);
 });
+
+test.serial('--shard that is not i/n with 1 <= i <= n is refused before connecting (run, plan, doctor)', async (t) => {
+  await refused(t, ['run', 'reset-node', '--hosts', 'all', '--dry-run', '--shard', '0/3', '-i', goodInventory()], /--shard 0\/3: the shard must be between 1 and 3/);
+  await refused(t, ['plan', 'reset-node', '--shard', '4/3', '-i', goodInventory(), '-o', path.join(dir, 'plan.json')], /--shard 4\/3: the shard must be between 1 and 3/);
+  await refused(t, ['doctor', '--shard', 'a/b', '-i', goodInventory()], /--shard must be i\/n .*got "a\/b"/);
+  await refused(t, ['run', 'reset-node', '--hosts', 'all', '--shard', '1/0', '-i', goodInventory()], /number of shards must be at least 1/);
+  await refused(t, ['run', 'reset-node', '--hosts', 'all', '--dry-run', '--shard', '1/2', '--shard', '2/2', '-i', goodInventory()], /--shard given more than once/);
+});
+
+test.serial('a shard that holds none of the selected hosts is nothing to do: exit 0, no connection', async (t) => {
+  const { shardOf } = await import('../../src/inventory/shard.js');
+  const other = shardOf('target', 2) === 1 ? 2 : 1;
+  const before = connections;
+  const res = await run(['run', 'reset-node', '--hosts', 'all', '--dry-run', '--shard', `${other}/2`, '-i', goodInventory(), '--known-hosts', path.join(dir, 'known_hosts')]);
+  t.is(res.code, 0, res.stderr);
+  t.regex(res.stderr, new RegExp(`shard ${other}/2: 0 of the 1 selected host\\(s\\): nothing to do`));
+  await new Promise((r) => setTimeout(r, 100));
+  t.is(connections, before);
+});

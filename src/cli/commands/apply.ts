@@ -22,7 +22,7 @@ export interface ApplyArgs extends Omit<ConnectionArgs, 'hosts' | 'inventory'> {
 export async function applyCommand(args: ApplyArgs): Promise<number> {
   const plan = readPlanFile(args.planFile, { maxAgeSeconds: args.maxAge });
   checkPlanVersion(plan, args.planFile);
-  const { hosts: selected } = await resolveHosts({ inventory: args.inventory ?? plan.inventory.sources ?? plan.inventory.file, hosts: args.hosts ?? plan.pattern });
+  const { hosts: selected } = await resolveHosts({ inventory: args.inventory ?? plan.inventory.sources ?? plan.inventory.file, hosts: args.hosts ?? plan.pattern, ...(args.shard !== undefined ? { shard: args.shard } : {}) });
   const { hosts, plans } = hostsToApply(plan, selected);
   if (hosts.length === 0) {
     process.stderr.write(`kremedy: the plan has nothing to change on the selected hosts\n`);
