@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { DEFAULT_INVENTORY } from './common.js';
 import { EXIT, reportError } from './exit.js';
 import { reportArgs, reportOptions } from './report-options.js';
-import type { ConnectionArgs } from './commands/prepare.js';
+import type { ConnectionArgs } from './prepare.js';
 
 
 const inventoryOption = {

@@ -18,3 +18,9 @@ export function writeRetryFile(playbook: string, summary: RunSummary, dir = '.kr
   writeFileSync(file, hosts.join('\n') + '\n');
   return file;
 }
+
+/** Writes the retry file of a run that left hosts to retry, and says where. */
+export function reportRetry(playbook: string, summary: RunSummary): void {
+  const file = writeRetryFile(playbook, summary);
+  if (file) process.stderr.write(`kremedy: hosts to retry written to ${file} (use --hosts @${file})\n`);
+}

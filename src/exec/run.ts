@@ -180,3 +180,10 @@ export function applyPlans(
     return applySavedPlan(conn, host, plan, meta.params, hostOpts, e);
   }, emit);
 }
+
+/** The plan each host got, from a run's outcomes (hosts that never got one are left out). */
+export function plansOf(summary: RunSummary): Map<string, HostPlan> {
+  const plans = new Map<string, HostPlan>();
+  for (const [host, o] of summary.outcomes) if ('plan' in o && o.plan) plans.set(host, o.plan);
+  return plans;
+}

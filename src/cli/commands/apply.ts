@@ -3,8 +3,8 @@ import { checkPlanVersion, hostsToApply } from '../../plan/apply-checks.js';
 import { readPlanFile } from '../../plan/file.js';
 import { EXIT, exitCodeForRecap } from '../exit.js';
 import { resolveHosts } from '../common.js';
-import { connectionSettings, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
-import { reportRetry } from './run.js';
+import { connectionSettings, reporterFor, withInterrupts, type ConnectionArgs } from '../prepare.js';
+import { reportRetry } from '../retry.js';
 
 export interface ApplyArgs extends Omit<ConnectionArgs, 'hosts' | 'inventory'> {
   /** Default: the inventory the plan was made with. */

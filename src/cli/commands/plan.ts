@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
-import { newRunId, runPlaybook } from '../../exec/run.js';
+import { newRunId, plansOf, runPlaybook } from '../../exec/run.js';
 import { countChanges, planFileBody, writePlanFile } from '../../plan/file.js';
 import { exitCodeForRecap } from '../exit.js';
 import { resolveHosts } from '../common.js';
 import { RunCollector } from '../../report/collect.js';
 import { plural } from '../../report/format.js';
 import { distinctPlansOf } from '../../report/group.js';
-import { addressesOf, connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
-import { plansOf } from './run.js';
+import { addressesOf, connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from '../prepare.js';
 
 export interface PlanArgs extends ConnectionArgs {
   playbook: string;

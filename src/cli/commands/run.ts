@@ -1,15 +1,14 @@
 import { createInterface } from 'node:readline/promises';
 import { InputError } from '../../errors.js';
-import { applyPlans, newRunId, runPlaybook, type RunSummary } from '../../exec/run.js';
+import { applyPlans, newRunId, plansOf, runPlaybook } from '../../exec/run.js';
 import { countChanges } from '../../plan/file.js';
 import { RunCollector } from '../../report/collect.js';
 import { plural } from '../../report/format.js';
 import { distinctPlansOf } from '../../report/group.js';
-import type { HostPlan } from '../../plan/types.js';
 import { EXIT, exitCodeForRecap } from '../exit.js';
-import { writeRetryFile } from '../retry.js';
+import { reportRetry } from '../retry.js';
 import { resolveHosts } from '../common.js';
-import { addressesOf, connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
+import { addressesOf, connectionSettings, preparePlaybook, reporterFor, withInterrupts, type ConnectionArgs } from '../prepare.js';
 
 export interface RunArgs extends ConnectionArgs {
   playbook: string;
@@ -17,12 +16,6 @@ export interface RunArgs extends ConnectionArgs {
   extraVars: string[];
   diff: boolean;
   yes: boolean;
-}
-
-export function plansOf(summary: RunSummary): Map<string, HostPlan> {
-  const plans = new Map<string, HostPlan>();
-  for (const [host, o] of summary.outcomes) if ('plan' in o && o.plan) plans.set(host, o.plan);
-  return plans;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -86,9 +79,4 @@ export async function runCommand(args: RunArgs): Promise<number> {
 /** The confirmation names what it would do: "Apply 126 changes on 20 hosts (3 distinct plans)?" */
 export function applyQuestion(steps: number, hosts: number, distinct: number): string {
   return `Apply ${plural(steps, 'change')} on ${plural(hosts, 'host')} (${plural(distinct, 'distinct plan')})?`;
-}
-
-export function reportRetry(playbook: string, summary: RunSummary): void {
-  const file = writeRetryFile(playbook, summary);
-  if (file) process.stderr.write(`kremedy: hosts to retry written to ${file} (use --hosts @${file})\n`);
 }

@@ -3,7 +3,7 @@ import { runOnHosts } from '../../exec/run.js';
 import { undoHost } from '../../undo/undo-host.js';
 import { exitCodeForRecap } from '../exit.js';
 import { resolveHosts } from '../common.js';
-import { connectionSettings, reporterFor, withInterrupts, type ConnectionArgs } from './prepare.js';
+import { connectionSettings, reporterFor, withInterrupts, type ConnectionArgs } from '../prepare.js';
 
 const RUN_ID = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9]{1,8}$/;
 

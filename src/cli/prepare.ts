@@ -1,18 +1,18 @@
-import { loadPlaybook } from '../../catalog.js';
-import type { Playbook, ParamValues, Task } from '../../dsl/types.js';
-import { InputError } from '../../errors.js';
-import { resolveCount } from '../../exec/batches.js';
-import type { ConnectionSettings, Interrupt } from '../../exec/run.js';
-import { mergeExtraVars } from '../../params/extra-vars.js';
-import { resolveParams } from '../../params/validate.js';
-import { fanOut, type Reporter } from '../../report/reporter.js';
-import { jsonReporter } from '../../report/json.js';
-import { plainReporter } from '../../report/plain.js';
-import type { HostAddresses } from '../../report/group.js';
-import type { ReviewOptions } from '../../report/review.js';
-import { fileReporters, type ReportFileArgs } from '../../report/files.js';
-import { hostAccess, type ProbeCommandArgs } from '../connect.js';
-import { EXIT } from '../exit.js';
+import { loadPlaybook } from '../catalog.js';
+import type { Playbook, ParamValues, Task } from '../dsl/types.js';
+import { InputError } from '../errors.js';
+import { resolveCount } from '../exec/batches.js';
+import type { ConnectionSettings, Interrupt } from '../exec/run.js';
+import { mergeExtraVars } from '../params/extra-vars.js';
+import { resolveParams } from '../params/validate.js';
+import { fanOut, type Reporter } from '../report/reporter.js';
+import { jsonReporter } from '../report/json.js';
+import { plainReporter } from '../report/plain.js';
+import type { HostAddresses } from '../report/group.js';
+import type { ReviewOptions } from '../report/review.js';
+import { fileReporters, type ReportFileArgs } from '../report/files.js';
+import { hostAccess, type ProbeCommandArgs } from './connect.js';
+import { EXIT } from './exit.js';
 
 /** What the commands that run playbooks or undo are given (run, plan, apply, undo). */
 export interface ConnectionArgs extends ProbeCommandArgs, ReportFileArgs {
@@ -49,7 +49,7 @@ export async function connectionSettings(args: ConnectionArgs, hostCount: number
 export async function humanReporter(stream: NodeJS.WriteStream, view: Omit<ReviewOptions, 'style'>): Promise<Reporter> {
   const opts = { ...view, style: { color: Boolean(stream.isTTY) && !process.env['NO_COLOR'] } };
   if (stream.isTTY && !process.env['CI']) {
-    const { listrReporter } = await import('../../report/listr.js');
+    const { listrReporter } = await import('../report/listr.js');
     return listrReporter(stream, opts);
   }
   return plainReporter(stream, opts);
