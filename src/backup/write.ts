@@ -10,7 +10,6 @@ export interface BackupContext {
   backupDir: string;
   stepId: string;
 }
-type IptablesFamily = IptablesBinary;
 
 
 // Each step runs in its own subshell, so the umask is set every time (a builtin); the
@@ -31,7 +30,7 @@ const record = (ctx: Pick<BackupContext, 'backupDir'>, ...fields: string[]): str
  * re-probes and refuses a drifted host first), so the host runs no second iptables-save;
  * `printf` is a builtin.
  */
-export function backupIptables(table: IptablesTable, state: IptablesRuleset, ctx: BackupContext, bin: IptablesFamily = 'iptables'): string[] {
+export function backupIptables(table: IptablesTable, state: IptablesRuleset, ctx: BackupContext, bin: IptablesBinary = 'iptables'): string[] {
   const file = `${bin}-${table}.rules`;
   const q = quote(`${ctx.backupDir}/${file}`);
   return [prepare(ctx), `[ -e ${q} ] || { printf '%s' ${quote(saveText(table, state))} > ${q} && ${record(ctx, bin, table, file)}; }`];

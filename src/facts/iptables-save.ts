@@ -12,7 +12,7 @@
 // Reading must not change what it reads: a legacy table that is not loaded is not read, since
 // `iptables-legacy-save` of it would load (create) it. The kernel lists the loaded legacy tables
 // of the namespace in /proc/net/ip_tables_names (read with the `read` builtin).
-import { ProbeError, type ProbeRequest, type ProbeResult } from './probe.js';
+import { ProbeError, probeResult, type ProbeRequest, type ProbeResult } from './probe.js';
 
 export type IptablesTable = 'filter' | 'nat' | 'mangle' | 'raw';
 export const IPTABLES_TABLES: readonly IptablesTable[] = ['filter', 'nat', 'mangle', 'raw'];
@@ -60,7 +60,8 @@ const BACKEND_MARK = '#KR:IPTABLES-BACKEND ';
 const FAILED_MARK = '#KR:IPTABLES-FAILED ';
 const NOT_LOADED = 'not-loaded';
 
-const familyBin = (family: IpFamily): 'iptables' | 'ip6tables' => (family === 'ipv6' ? 'ip6tables' : 'iptables');
+/** The command an iptables task runs on a host with one iptables: `iptables` or `ip6tables`. */
+export const familyBin = (family: IpFamily = 'ipv4'): 'iptables' | 'ip6tables' => (family === 'ipv6' ? 'ip6tables' : 'iptables');
 
 /**
  * One save of every table serves every iptables task of a host (on the nft backend each run
@@ -178,10 +179,7 @@ export function backendSaves(result: ProbeResult, family: IpFamily = 'ipv4'): { 
 
 /** One table in every backend of the host, from the family's save probe. */
 export function readIptablesState(table: IptablesTable, results: ReadonlyMap<string, ProbeResult>, family: IpFamily = 'ipv4'): IptablesTableState {
-  const probe = saveProbeFor(family);
-  const r = results.get(probe.id);
-  if (!r) throw new ProbeError(`probe ${probe.id} returned no output (the host's shell stopped early)`);
-  const { available, saves } = backendSaves(r, family);
+  const { available, saves } = backendSaves(probeResult(results, saveProbeFor(family).id), family);
   // A table absent from a save was never created (nft) or loaded (legacy): nothing in it.
   return {
     available,

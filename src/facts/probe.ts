@@ -15,3 +15,10 @@ export interface ProbeResult {
 
 /** A probe that could not be read (permission denied, binary missing where it matters). */
 export class ProbeError extends Error {}
+
+/** A probe's result, or a ProbeError when the host's shell stopped before printing it. */
+export function probeResult(results: ReadonlyMap<string, ProbeResult>, id: string): ProbeResult {
+  const r = results.get(id);
+  if (!r) throw new ProbeError(`probe ${id} returned no output (the host's shell stopped early)`);
+  return r;
+}

@@ -1,10 +1,9 @@
-import type { IpFamily } from '../dsl/types.js';
 import {
-  backendLabel, IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE, readIptablesState, saveProbeFor,
+  backendLabel, familyBin, IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE, readIptablesState, saveProbeFor,
   type IptablesBackendTable, type IptablesChain, type IptablesTable, type IptablesTableState,
 } from '../facts/iptables-save.js';
 import { backupIptables } from '../backup/write.js';
-import { restoreCommands, type IptablesFamily, type IptablesRestore } from './iptables-restore.js';
+import { restoreCommands, type IptablesRestore } from './iptables-restore.js';
 import type { Decision, DecideContext, Operation } from './types.js';
 
 // The probe and its state are the facts layer's (facts/iptables-save.ts); re-exported for the
@@ -13,8 +12,6 @@ export { IP6TABLES_SAVE_PROBE, IPTABLES_SAVE_PROBE, readIptablesState, saveProbe
 export { parseIptablesSave, tableSection } from '../facts/iptables-save.js';
 export type { IptablesChain, IptablesTableState };
 
-/** The command an iptables task runs on a host with one iptables: `iptables` or `ip6tables`. */
-export const iptablesBin = (family: IpFamily = 'ipv4'): IptablesFamily => (family === 'ipv6' ? 'ip6tables' : 'iptables');
 
 /** One backend's share of a change: what it shows, how it is backed up, the restore lines. */
 export interface BackendChange {
@@ -54,7 +51,7 @@ export const iptablesFlush: Operation<'iptables-flush', IptablesTableState> = {
   probes: (spec) => [saveProbeFor(spec.family)],
   state: (spec, results) => readIptablesState(spec.table, results, spec.family),
   decide(spec, state, ctx) {
-    if (!state.available) return { status: 'ok', message: `${iptablesBin(spec.family)} is not installed: no rules to flush` };
+    if (!state.available) return { status: 'ok', message: `${familyBin(spec.family)} is not installed: no rules to flush` };
     const changes: BackendChange[] = state.backends.flatMap((b) => {
       const userChains = b.chains.filter((c) => c.policy === null);
       if (b.rules.length === 0 && userChains.length === 0) return [];
@@ -75,7 +72,7 @@ export const iptablesPolicy: Operation<'iptables-policy', IptablesTableState> = 
   probes: (spec) => [saveProbeFor(spec.family)],
   state: (spec, results) => readIptablesState(spec.table, results, spec.family),
   decide(spec, state, ctx) {
-    if (!state.available) return { status: 'ok', message: `${iptablesBin(spec.family)} is not installed: no policies to set` };
+    if (!state.available) return { status: 'ok', message: `${familyBin(spec.family)} is not installed: no policies to set` };
     const changes: BackendChange[] = state.backends.flatMap((b) => {
       const wrong = spec.chains
         .map((name) => b.chains.find((c) => c.name === name))

@@ -1,5 +1,5 @@
 import type { Facts } from '../facts/types.js';
-import { ProbeError, type ProbeRequest, type ProbeResult } from '../facts/probe.js';
+import { ProbeError, probeResult, type ProbeRequest, type ProbeResult } from '../facts/probe.js';
 import type { FuseHint } from './fuse-hint.js';
 import type { ParamValues, SpecOf, Task, TaskKind } from '../dsl/types.js';
 
@@ -32,7 +32,7 @@ export type Decision =
   | { status: 'failed'; message: string };
 
 // Where a probe's output cannot be read (facts/probe.ts; re-exported for the operations).
-export { ProbeError };
+export { ProbeError, probeResult };
 
 export interface Operation<K extends TaskKind, S> {
   /** Shell snippets that reveal the current state; identical ids are probed once per host. */
@@ -43,8 +43,3 @@ export interface Operation<K extends TaskKind, S> {
   decide(spec: SpecOf<K>, state: S, ctx: DecideContext): Decision;
 }
 
-export function probeResult(results: ReadonlyMap<string, ProbeResult>, id: string): ProbeResult {
-  const r = results.get(id);
-  if (!r) throw new ProbeError(`probe ${id} returned no output (the host's shell stopped early)`);
-  return r;
-}
