@@ -1,4 +1,4 @@
-// Writes schema/playbook.schema.json from the YAML task forms (src/authoring/yaml-forms.ts).
+// Writes schema/playbook.schema.json from the YAML task forms (src/dsl/kinds/, each beside its builder).
 // `npm run schema`; test/catalog/schema.test.ts fails while the committed file is stale.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
