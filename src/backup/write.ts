@@ -2,6 +2,7 @@
 // directory (backup/layout.ts) and records it in MANIFEST (backup/manifest.ts).
 import path from 'node:path';
 import { saveText, type IptablesBinary, type IptablesRuleset, type IptablesTable } from '../facts/iptables-save.js';
+import { linkRecord } from '../facts/links.js';
 import { quote } from '../shell/quote.js';
 import { manifestLine } from './manifest.js';
 
@@ -60,34 +61,16 @@ export function backupRecord(ctx: BackupContext, ...fields: string[]): string[] 
   return [prepare(ctx), record(ctx, ...fields)];
 }
 
-const linkFile = (name: string, stepId: string) => `${stepId}-link-${name}.json`;
-
-/** `ip -d -j addr show`: the link's kind and settings and its addresses, in one process. */
-export function backupLink(name: string, ctx: BackupContext): string[] {
-  const file = linkFile(name, ctx.stepId);
-  const q = quote(`${ctx.backupDir}/${file}`);
-  return [
-    prepare(ctx),
-    // JSON where iproute2 supports it (undo recreates from it); text otherwise, for the record.
-    `ip -d -j addr show dev ${quote(name)} > ${q} 2>/dev/null || ip -d addr show dev ${quote(name)} > ${q}`,
-    record(ctx, 'link', name, file),
-  ];
-}
-
 /**
- * Several links deleted in one step: one `ip -d -j addr show` of every link (one process
- * instead of one per link), written with builtins to each link's usual file; undo picks each
- * link's own entry by its name.
+ * A deleted link, kept as `[record]` in the step's `link-<name>.json`: the fields of
+ * `ip -d -j addr show` that undo rebuilds it from, read from the probe's own listing, and that
+ * listing's block itself as `probed` (what the plan showed). Written with `printf` (a builtin):
+ * the host runs no second listing for the backup. The plan was decided from this very text, and
+ * `apply` re-probes and refuses a drifted host first.
  */
-export function backupLinkListing(links: ReadonlyArray<{ name: string; stepId: string }>, ctx: Pick<BackupContext, 'backupDir'>): string[] {
-  return [
-    prepare(ctx),
-    'kr_links=$(ip -d -j addr show 2>/dev/null) || kr_links=$(ip -d addr show)',
-    ...links.flatMap(({ name, stepId }) => {
-      const file = linkFile(name, stepId);
-      return [`printf '%s\\n' "$kr_links" > ${quote(`${ctx.backupDir}/${file}`)}`, record(ctx, 'link', name, file)];
-    }),
-  ];
+export function backupLink(name: string, details: string, ctx: BackupContext): string[] {
+  const record = { ...linkRecord(details), probed: details };
+  return backupText(ctx, `link-${name}.json`, `${JSON.stringify([record])}\n`, 'link', name);
 }
 
 /** Removal by moving: the backup is the original itself, with its owner, mode and content. */
@@ -97,6 +80,19 @@ export function moveToBackup(target: string, ctx: BackupContext): { backup: stri
     backup: [prepare(ctx), ensureDir(path.posix.dirname(dest)), record(ctx, 'moved', target)],
     commands: [`mv -f ${quote(target)} ${quote(dest)}`],
   };
+}
+
+/**
+ * Several paths moved in one step, as moveToBackup each: one `mkdir -p` of every directory they
+ * go to (none when all exist: `[ -d ]` is a builtin), then each path recorded and moved in turn.
+ */
+export function moveAllToBackup(targets: readonly string[], ctx: Pick<BackupContext, 'backupDir'>): string[] {
+  const dirs = [...new Set(targets.map((t) => path.posix.dirname(`${ctx.backupDir}/files${t}`)))].map(quote);
+  return [
+    prepare(ctx),
+    `${dirs.map((d) => `[ -d ${d} ]`).join(' && ')} || mkdir -p ${dirs.join(' ')}`,
+    ...targets.flatMap((t) => [record(ctx, 'moved', t), `mv -f ${quote(t)} ${quote(`${ctx.backupDir}/files${t}`)}`]),
+  ];
 }
 
 /** For files edited in place (/etc/hosts): keep a copy of the previous content. */

@@ -1,6 +1,6 @@
 // The commands of a run of two or more changes of one fuse group (ops/fuse-hint.ts). The
 // operations that make such changes own this; the executor only asks.
-import { backupLinkListing } from '../backup/write.js';
+import { moveAllToBackup } from '../backup/write.js';
 import type { FuseGroup, FuseHint } from './fuse-hint.js';
 import { restoreCommands } from './iptables-restore.js';
 import { deleteLinks } from './link.js';
@@ -20,11 +20,15 @@ const FUSERS: Fusers = {
   // Every backup the tables need (tasks on one table back it up with the same lines), then one
   // `<bin>-restore --noflush` per family and backend holding all their tables.
   'iptables-restore': (run) => [...new Set(run.flatMap((m) => m.backup)), ...restoreCommands(run.flatMap((m) => m.hint.restore))],
-  // One listing of every link as the backup, then one deletion of them all (deleteLinks).
-  'link-delete': (run, backupDir) => {
-    const links = run.map((m) => ({ name: m.hint.link, stepId: m.stepId }));
-    return [...backupLinkListing(links, { backupDir }), deleteLinks(links.map((l) => l.name))];
+  // Each link's backup (written from the probe's listing with builtins), then one deletion of
+  // them all (deleteLinks): as one group only if the probe saw none of them in kremedy's group.
+  'link-delete': (run) => {
+    const probed = run.map((m) => m.hint.groupInUse);
+    const groupInUse = probed.includes(undefined) ? undefined : probed.some(Boolean);
+    return [...new Set(run.flatMap((m) => m.backup)), deleteLinks(run.map((m) => m.hint.link), groupInUse)];
   },
+  // One `mkdir -p` of every directory the run's paths move to, then each recorded and moved.
+  'path-move': (run, backupDir) => moveAllToBackup(run.map((m) => m.hint.path), { backupDir }),
 };
 
 /** The commands of a fused run; every member is of `group`. */

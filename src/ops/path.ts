@@ -38,6 +38,7 @@ export const pathAbsent: Operation<'path-absent', PathState> = {
       summary: `remove ${state.kind} ${spec.path}${state.entries.length ? ` (${state.entries.length} entries)` : ''}`,
       diff: [`- ${spec.path}${state.kind === 'directory' ? '/' : ''}`, ...state.entries.map((e) => `- ${e}`)].join('\n'),
       ...move,
+      fuse: { group: 'path-move', path: spec.path },
     };
   },
 };
@@ -61,6 +62,7 @@ export const globAbsent: Operation<'glob-absent', GlobState> = {
     const keep = new Set(spec.keep ?? []);
     const doomed = state.matches.filter((f) => !keep.has(path.posix.basename(f)));
     if (doomed.length === 0) return { status: 'ok', message: `nothing matches ${spec.dir}/${spec.glob}` };
+    // Files of one directory share its mkdir (the same backup line, kept once).
     const moves = doomed.map((f) => moveToBackup(f, ctx));
     return {
       status: 'pending',

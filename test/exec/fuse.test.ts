@@ -22,6 +22,8 @@ interface Case {
   /** `ipset list -t` output. */
   ipsets?: string;
   links?: string;
+  /** Any other probe's stdout, by probe id. */
+  probes?: Record<string, string>;
   tasks: TaskSpec[];
   expect: Array<{ members: number[]; backups?: string[]; restore?: Record<string, string>; commandsMatch?: string }>;
 }
@@ -47,6 +49,7 @@ function plan(c: Case, backupDir: string) {
   if (c.ip6tablesSave !== undefined) results.set(IP6TABLES_SAVE_PROBE.id, { stdout: c.ip6tablesSave, stderr: '', rc: 0 });
   if (c.ipsets !== undefined) results.set(IPSET_PROBE.id, { stdout: c.ipsets, stderr: '', rc: 0 });
   if (c.links !== undefined) results.set(LINKS_PROBE.id, { stdout: c.links, stderr: '', rc: 0 });
+  for (const [id, stdout] of Object.entries(c.probes ?? {})) results.set(id, { stdout, stderr: '', rc: 0 });
   const tasks = c.tasks.map((spec, i) => ({ title: `t${i}`, spec }));
   return planHost({ host: 'h', tasks, params: {}, facts, results, backupDir });
 }

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { linkCreateArgs, parseBackupProbe, parseManifest, restoreSteps } from '../../src/undo/restore.js';
+import { backupLink } from '../../src/backup/write.js';
 
 const DIR = '/var/lib/kremedy/backups/R';
 
@@ -100,4 +101,20 @@ test('tun and ipip links can be recreated', (t) => {
     linkCreateArgs('tun-0ad50b0d', { linkinfo: { info_kind: 'ipip', info_data: { remote: '10.213.0.12', local: '10.213.0.11', link: 'eth0' } } }),
     'ip link add tun-0ad50b0d type ipip remote 10.213.0.12 local 10.213.0.11 dev eth0',
   );
+});
+
+test('a link backed up from the probe\'s listing (backupLink) is rebuilt like one from `ip -j`', (t) => {
+  const details = '6: cni0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UP group default qlen 1000\n    link/ether 8a:09:b6:73:70:f3 brd ff:ff:ff:ff:ff:ff promiscuity 0\n    bridge forward_delay 1500\n    inet 10.244.7.1/24 brd 10.244.7.255 scope global cni0';
+  const lines = backupLink('cni0', details, { backupDir: DIR, stepId: '09' });
+  const written = /^printf '%s' '(.*)' > /s.exec(lines[1] ?? '')?.[1] ?? '';
+  const { steps, cannot } = restoreSteps(DIR, parseManifest('link\tcni0\t09-link-cni0.json'), new Map([['09-link-cni0.json', written]]));
+  t.deepEqual(cannot, []);
+  t.deepEqual(steps[0]?.commands.slice(1), [
+    'ip link add cni0 type bridge',
+    'ip link set dev cni0 mtu 1450',
+    'ip link set dev cni0 address 8a:09:b6:73:70:f3',
+    'ip addr add 10.244.7.1/24 dev cni0',
+    'ip link set dev cni0 up',
+  ]);
+  t.is((JSON.parse(written) as Array<{ probed: string }>)[0]?.probed, details, 'the probed block is kept as it was');
 });
