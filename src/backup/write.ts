@@ -15,9 +15,26 @@ export interface BackupContext {
 
 // Each step runs in its own subshell, so the umask is set every time (a builtin); the
 // directory is made once per run (the test is a builtin too: no process per step).
-function prepare(ctx: Pick<BackupContext, 'backupDir'>): string {
+export function prepare(ctx: Pick<BackupContext, 'backupDir'>): string {
   return `umask 077; [ -d ${quote(ctx.backupDir)} ] || mkdir -p ${quote(ctx.backupDir)}`;
 }
+
+/**
+ * The run's first backup line made to create `dirs` too (where later steps of the run move
+ * paths to) with the same one `mkdir -p`: a host makes every directory of a run's backup in one
+ * process. The later steps' own `[ -d ]` tests (builtins) then find them. Lines without the
+ * plain first line are returned as they are.
+ */
+export function prepareAlso(lines: readonly string[], backupDir: string, dirs: readonly string[]): string[] {
+  const first = prepare({ backupDir });
+  const i = lines.indexOf(first);
+  if (i < 0 || dirs.length === 0) return [...lines];
+  const all = [...new Set([backupDir, ...dirs])].map(quote);
+  return [...lines.slice(0, i), `umask 077; ${all.map((d) => `[ -d ${d} ]`).join(' && ')} || mkdir -p ${all.join(' ')}`, ...lines.slice(i + 1)];
+}
+
+/** The directory moveToBackup moves a path into. */
+export const movedDir = (target: string, backupDir: string): string => path.posix.dirname(`${backupDir}/files${target}`);
 
 function ensureDir(dir: string): string {
   return `[ -d ${quote(dir)} ] || mkdir -p ${quote(dir)}`;
@@ -77,7 +94,7 @@ export function backupLink(name: string, details: string, ctx: BackupContext): s
 export function moveToBackup(target: string, ctx: BackupContext): { backup: string[]; commands: string[] } {
   const dest = `${ctx.backupDir}/files${target}`;
   return {
-    backup: [prepare(ctx), ensureDir(path.posix.dirname(dest)), record(ctx, 'moved', target)],
+    backup: [prepare(ctx), ensureDir(movedDir(target, ctx.backupDir)), record(ctx, 'moved', target)],
     commands: [`mv -f ${quote(target)} ${quote(dest)}`],
   };
 }
@@ -87,7 +104,7 @@ export function moveToBackup(target: string, ctx: BackupContext): { backup: stri
  * go to (none when all exist: `[ -d ]` is a builtin), then each path recorded and moved in turn.
  */
 export function moveAllToBackup(targets: readonly string[], ctx: Pick<BackupContext, 'backupDir'>): string[] {
-  const dirs = [...new Set(targets.map((t) => path.posix.dirname(`${ctx.backupDir}/files${t}`)))].map(quote);
+  const dirs = [...new Set(targets.map((t) => movedDir(t, ctx.backupDir)))].map(quote);
   return [
     prepare(ctx),
     `${dirs.map((d) => `[ -d ${d} ]`).join(' && ')} || mkdir -p ${dirs.join(' ')}`,
