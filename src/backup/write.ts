@@ -15,30 +15,32 @@ export interface BackupContext {
 
 // Each step runs in its own subshell, so the umask is set every time (a builtin); the
 // directory is made once per run (the test is a builtin too: no process per step).
-export function prepare(ctx: Pick<BackupContext, 'backupDir'>): string {
+function prepare(ctx: Pick<BackupContext, 'backupDir'>): string {
   return `umask 077; [ -d ${quote(ctx.backupDir)} ] || mkdir -p ${quote(ctx.backupDir)}`;
 }
 
 /**
- * The run's first backup line made to create `dirs` too (where later steps of the run move
- * paths to) with the same one `mkdir -p`: a host makes every directory of a run's backup in one
- * process. The later steps' own `[ -d ]` tests (builtins) then find them. Lines without the
- * plain first line are returned as they are.
+ * Every directory of a run's backup in one `mkdir -p`: the first step's line that makes the
+ * backup directory (prepare) also makes the directories its own and later steps' backups make for
+ * themselves (ensureDir: where moved and copied paths go). Those steps' own `[ -d ]` tests
+ * (builtins) then find them. The steps' commands, in order; returned as they are when no step
+ * needs a directory of its own.
  */
-export function prepareAlso(lines: readonly string[], backupDir: string, dirs: readonly string[]): string[] {
+export function oneMkdir(steps: ReadonlyArray<readonly string[]>, backupDir: string): string[][] {
   const first = prepare({ backupDir });
-  const i = lines.indexOf(first);
-  if (i < 0 || dirs.length === 0) return [...lines];
-  const all = [...new Set([backupDir, ...dirs])].map(quote);
-  return [...lines.slice(0, i), `umask 077; ${all.map((d) => `[ -d ${d} ]`).join(' && ')} || mkdir -p ${all.join(' ')}`, ...lines.slice(i + 1)];
+  const at = steps.findIndex((c) => c.includes(first));
+  const dirs = [...new Set(steps.slice(at).flatMap((c) => c.flatMap((l) => ENSURED.exec(l)?.[1] ?? [])))];
+  if (at < 0 || dirs.length === 0) return steps.map((c) => [...c]);
+  const all = [quote(backupDir), ...dirs.filter((d) => d !== quote(backupDir))];
+  const line = `umask 077; ${all.map((d) => `[ -d ${d} ]`).join(' && ')} || mkdir -p ${all.join(' ')}`;
+  return steps.map((c, i) => (i === at ? c.map((l) => (l === first ? line : l)) : [...c]));
 }
-
-/** The directory moveToBackup moves a path into. */
-export const movedDir = (target: string, backupDir: string): string => path.posix.dirname(`${backupDir}/files${target}`);
 
 function ensureDir(dir: string): string {
   return `[ -d ${quote(dir)} ] || mkdir -p ${quote(dir)}`;
 }
+/** An ensureDir line, and the directory in it as quoted (the same word twice). */
+const ENSURED = /^\[ -d ((?:'[^']*'|[^\s'])+) \] \|\| mkdir -p \1$/;
 
 const record = (ctx: Pick<BackupContext, 'backupDir'>, ...fields: string[]): string => manifestLine(ctx.backupDir, ...fields);
 
@@ -94,22 +96,9 @@ export function backupLink(name: string, details: string, ctx: BackupContext): s
 export function moveToBackup(target: string, ctx: BackupContext): { backup: string[]; commands: string[] } {
   const dest = `${ctx.backupDir}/files${target}`;
   return {
-    backup: [prepare(ctx), ensureDir(movedDir(target, ctx.backupDir)), record(ctx, 'moved', target)],
+    backup: [prepare(ctx), ensureDir(path.posix.dirname(dest)), record(ctx, 'moved', target)],
     commands: [`mv -f ${quote(target)} ${quote(dest)}`],
   };
-}
-
-/**
- * Several paths moved in one step, as moveToBackup each: one `mkdir -p` of every directory they
- * go to (none when all exist: `[ -d ]` is a builtin), then each path recorded and moved in turn.
- */
-export function moveAllToBackup(targets: readonly string[], ctx: Pick<BackupContext, 'backupDir'>): string[] {
-  const dirs = [...new Set(targets.map((t) => movedDir(t, ctx.backupDir)))].map(quote);
-  return [
-    prepare(ctx),
-    `${dirs.map((d) => `[ -d ${d} ]`).join(' && ')} || mkdir -p ${dirs.join(' ')}`,
-    ...targets.flatMap((t) => [record(ctx, 'moved', t), `mv -f ${quote(t)} ${quote(`${ctx.backupDir}/files${t}`)}`]),
-  ];
 }
 
 /** For files edited in place (/etc/hosts): keep a copy of the previous content. */

@@ -1,4 +1,4 @@
-import { movedDir, prepare, prepareAlso } from '../backup/write.js';
+import { oneMkdir } from '../backup/write.js';
 import { fusedCommands, type FuseGroup } from '../ops/fusers.js';
 import { stepIdOf } from '../plan/planner.js';
 import type { PendingTask } from '../plan/types.js';
@@ -13,10 +13,9 @@ import type { StepRequest } from './probe-script.js';
  *   family holding all their tables (policies, flushes and chain repairs committed together
  *   per table: no moment where a flushed chain meets a DROP policy);
  * - link deletions: one listing of the links as their backup, then one deletion of them all.
- * - path removals: one `mkdir -p` of the directories they move to, then each moved.
  * Every other change is a step of its own. A fused step's outcome is the outcome of each of
  * its tasks: if it fails, all of them fail with its error. The first step that makes the run's
- * backup directory also makes the directories later moves need, in its one mkdir.
+ * backup directory also makes the directories later steps' backups need (oneMkdir): one mkdir a host.
  */
 export function fuseSteps(changes: readonly PendingTask[], backupDir: string): StepRequest[] {
   const steps: StepRequest[] = [];
@@ -48,10 +47,8 @@ export function fuseSteps(changes: readonly PendingTask[], backupDir: string): S
     steps.push({ index: t.index, commands: [...t.backup, ...t.commands] });
   }
   endRun();
-  const moveDirs = changes.flatMap((t) => (t.fuse?.group === 'path-move' ? [movedDir(t.fuse.path, backupDir)] : []));
-  const first = moveDirs.length ? steps.find((s) => s.commands.includes(prepare({ backupDir }))) : undefined;
-  if (first) first.commands = prepareAlso(first.commands, backupDir, moveDirs);
-  return steps;
+  const commands = oneMkdir(steps.map((s) => s.commands), backupDir);
+  return steps.map((s, i) => ({ ...s, commands: commands[i]! }));
 }
 
 /** The tasks a step stands for. */

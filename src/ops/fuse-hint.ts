@@ -7,8 +7,6 @@ export type FuseHint =
   /** iptables changes: their restore lines, committed with the run's others per backend and table. */
   | { group: 'iptables-restore'; restore: IptablesRestore[] }
   /** A link deletion: deleted with the run's other links in one pass (groupInUse: as probed, see deleteLinks). */
-  | { group: 'link-delete'; link: string; groupInUse?: boolean }
-  /** A path moved into the run's backup: the run's moves share one `mkdir -p` of their directories. */
-  | { group: 'path-move'; path: string };
+  | { group: 'link-delete'; link: string; groupInUse?: boolean };
 
 export type FuseGroup = FuseHint['group'];

@@ -1,6 +1,5 @@
 // The commands of a run of two or more changes of one fuse group (ops/fuse-hint.ts). The
 // operations that make such changes own this; the executor only asks.
-import { moveAllToBackup } from '../backup/write.js';
 import type { FuseGroup, FuseHint } from './fuse-hint.js';
 import { restoreCommands } from './iptables-restore.js';
 import { deleteLinks } from './link.js';
@@ -27,8 +26,6 @@ const FUSERS: Fusers = {
     const groupInUse = probed.includes(undefined) ? undefined : probed.some(Boolean);
     return [...new Set(run.flatMap((m) => m.backup)), deleteLinks(run.map((m) => m.hint.link), groupInUse)];
   },
-  // One `mkdir -p` of every directory the run's paths move to, then each recorded and moved.
-  'path-move': (run, backupDir) => moveAllToBackup(run.map((m) => m.hint.path), { backupDir }),
 };
 
 /** The commands of a fused run; every member is of `group`. */

@@ -38,7 +38,6 @@ export const pathAbsent: Operation<'path-absent', PathState> = {
       summary: `remove ${state.kind} ${spec.path}${state.entries.length ? ` (${state.entries.length} entries)` : ''}`,
       diff: [`- ${spec.path}${state.kind === 'directory' ? '/' : ''}`, ...state.entries.map((e) => `- ${e}`)].join('\n'),
       ...move,
-      fuse: { group: 'path-move', path: spec.path },
     };
   },
 };
