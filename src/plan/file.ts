@@ -10,7 +10,8 @@ import type { HostPlan } from './types.js';
 
 // 2: task statuses use the report's words (pending / failed / skipped, were change / fail / skip).
 // 3: iptables states hold one entry per backend, and a change's restore is a list (issue 19).
-export const PLAN_FORMAT = 'kremedy-plan/3';
+// 4: a link's planned state says whether kremedy's link group is in use, read from the probe (issue 21).
+export const PLAN_FORMAT = 'kremedy-plan/4';
 
 export interface PlanFile {
   format: typeof PLAN_FORMAT;

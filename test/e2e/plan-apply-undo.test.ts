@@ -18,7 +18,7 @@ test.serial('plan then apply changes exactly the planned steps; a host that drif
   t.is(planned.code, 0, planned.stderr);
   t.is(await snapshot('w09'), before, 'planning changes nothing');
   const plan = JSON.parse(readFileSync(planFile, 'utf8'));
-  t.is(plan.format, 'kremedy-plan/3');
+  t.is(plan.format, 'kremedy-plan/4');
   t.deepEqual(plan.hosts.map((h: { host: string }) => h.host), ['w09', 'w10']);
   const plannedSteps = plan.hosts[0].tasks.filter((x: { status: string }) => x.status === 'pending').map((x: { title: string }) => x.title);
   t.true(plannedSteps.length >= 7);

@@ -58,5 +58,5 @@ test('a written plan reads back; an edited one is refused', (t) => {
 test('a plan in an older format (statuses change / fail / skip) is refused with what to do, even when its signature holds', (t) => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'kr-planfile-')), 'plan.json');
   writePlanFile(file, { ...planFileBody({ ...input, now: new Date() }), format: 'kremedy-plan/1' as typeof PLAN_FORMAT });
-  t.throws(() => readPlanFile(file, { maxAgeSeconds: 60 }), { instanceOf: PlanRefusedError, message: /format kremedy-plan\/1, this one reads kremedy-plan\/3\); make the plan again with `kremedy plan`/ });
+  t.throws(() => readPlanFile(file, { maxAgeSeconds: 60 }), { instanceOf: PlanRefusedError, message: /format kremedy-plan\/1, this one reads kremedy-plan\/4\); make the plan again with `kremedy plan`/ });
 });
