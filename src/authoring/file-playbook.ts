@@ -38,6 +38,20 @@ function checkedTasks(file: string, tasks: (p: ParamValues) => Task<ParamValues>
   };
 }
 
+/**
+ * tsx's hooks, once per process and without a namespace. tsImport() was used before: it puts
+ * every module the file imports, node_modules/kremedy included, in a namespace of its own, so a
+ * playbook got a second copy of kremedy, and the InputError its prepare() threw was not the CLI's
+ * (exit 70, "internal error"). Registered plainly, an ESM playbook's `import ... from 'kremedy'`
+ * is the module the CLI runs (test/cli/one-copy.test.ts). The CommonJS hooks are for a .ts file
+ * in a project without "type": "module": its require('kremedy') is still compiled to a CommonJS
+ * copy by tsx (docs/authoring.md says so).
+ */
+let tsxHooks: Promise<unknown> | undefined;
+function registerTsx(): Promise<unknown> {
+  return (tsxHooks ??= Promise.all([import('tsx/esm/api').then((m) => m.register()), import('tsx/cjs/api').then((m) => m.register())]));
+}
+
 export function validatePlaybookExport(file: string, value: unknown): Playbook<ParamValues> {
   const expected = 'export default playbook({ name, description, tasks: () => [...] }) (import { playbook } from "kremedy")';
   if (value === undefined) fail(file, `has no default export; expected ${expected}`);
@@ -65,8 +79,8 @@ export async function loadPlaybookFile(arg: string): Promise<Playbook<ParamValue
   if (!CODE.test(file)) throw new InputError(`${arg}: a playbook file ends in .ts, .js, .mjs, .yml or .yaml`);
   let mod: { default?: unknown };
   try {
-    const { tsImport } = await import('tsx/esm/api');
-    mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+    await registerTsx();
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (err) {
     if (err instanceof InputError) throw new FileInputError(arg, undefined, undefined, err.message);
     const e = err as NodeJS.ErrnoException;
