@@ -101,7 +101,7 @@ export function evaluateTargets(sizes, slopeTable, startup, { light = false } = 
   const list = [];
   const fx = (v, d = 2) => `${v.toFixed(d)}x`;
   for (const [n, max] of Object.entries(TARGETS.wallOverBestFanoutMax)) {
-    const z = done.find((s) => s.n === Number(n) && s.ratios.kremedyOverBestFanout !== null);
+    const z = done.find((s) => s.n === Number(n) && s.ratios.kremedyOverBestFanout != null);
     if (z) list.push({ target: `kremedy wall <= ${max}x the best of pdsh and clush at ${n} hosts`, met: z.ratios.kremedyOverBestFanout <= max, detail: `${fx(z.ratios.kremedyOverBestFanout)} (best: ${z.ratios.bestFanout.split('.')[0]}); ${z.ratios.kremedyOverBestFanout <= max ? 'met' : `missed by ${fx(z.ratios.kremedyOverBestFanout / max)}`}` });
   }
   const cp = done.filter((s) => s.ratios.applyCpuOverPdsh !== null && s.ratios.applyCpuOverPdsh !== undefined);
@@ -114,7 +114,7 @@ export function evaluateTargets(sizes, slopeTable, startup, { light = false } = 
     const worst = Math.max(...dl.map((s) => s.ratios.dryRunCpuOverLogins));
     list.push({ target: `kremedy dry-run machine CPU <= ${TARGETS.dryRunCpuOverLoginsMax}x N bare logins`, met: worst <= TARGETS.dryRunCpuOverLoginsMax, detail: dl.map((s) => `N=${s.n}: ${fx(s.ratios.dryRunCpuOverLogins)} (${s.medians['kremedy.dry-run'].machineCpuMsPerHost.toFixed(0)} vs ${s.medians['logins.login'].machineCpuMsPerHost.toFixed(0)} ms/host)`).join(', ') });
   }
-  const ak = done.find((s) => s.n === TARGETS.ansibleAtN && s.ratios.ansibleOverKremedy !== null);
+  const ak = done.find((s) => s.n === TARGETS.ansibleAtN && s.ratios.ansibleOverKremedy != null);
   if (ak) list.push({ target: `tuned ansible >= ${TARGETS.ansibleOverKremedyMin}x kremedy at ${TARGETS.ansibleAtN} hosts`, met: ak.ratios.ansibleOverKremedy >= TARGETS.ansibleOverKremedyMin, detail: `${fx(ak.ratios.ansibleOverKremedy, 1)}` });
   const ks = slopeTable['kremedy.broken'];
   if (ks && ks.segmentMsPerHost.length) {
