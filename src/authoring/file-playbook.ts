@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { ParamValues, Playbook, Task } from '../dsl/types.js';
 import { FileInputError, InputError } from '../errors.js';
 import { OPERATIONS } from '../ops/registry.js';
+import { importExternal } from '../util/import-external.js';
 import { CODE_FILE as CODE, isPlaybookPath, YAML_FILE as YAML } from './is-path.js';
 
 // Playbooks from the user's own files. A TypeScript file is loaded with tsx (a runtime
@@ -49,7 +50,10 @@ function checkedTasks(file: string, tasks: (p: ParamValues) => Task<ParamValues>
  */
 let tsxHooks: Promise<unknown> | undefined;
 function registerTsx(): Promise<unknown> {
-  return (tsxHooks ??= Promise.all([import('tsx/esm/api').then((m) => m.register()), import('tsx/cjs/api').then((m) => m.register())]));
+  return (tsxHooks ??= Promise.all([
+    importExternal<typeof import('tsx/esm/api')>('tsx/esm/api').then((m) => m.register()),
+    importExternal<typeof import('tsx/cjs/api')>('tsx/cjs/api').then((m) => m.register()),
+  ]));
 }
 
 export function validatePlaybookExport(file: string, value: unknown): Playbook<ParamValues> {
@@ -80,7 +84,7 @@ export async function loadPlaybookFile(arg: string): Promise<Playbook<ParamValue
   let mod: { default?: unknown };
   try {
     await registerTsx();
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = await importExternal<{ default?: unknown }>(pathToFileURL(file).href);
   } catch (err) {
     if (err instanceof InputError) throw new FileInputError(arg, undefined, undefined, err.message);
     const e = err as NodeJS.ErrnoException;

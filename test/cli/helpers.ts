@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = path.join(REPO, 'dist/src/cli/main.js');
+// The installed bin (package.json "bin"): the bundle from its code cache, as users run it.
+export const CLI = path.join(REPO, 'bin/kremedy.cjs');
 
 /** Runs the built CLI (no fleet needed): exit status and both streams. */
 export function cli(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {

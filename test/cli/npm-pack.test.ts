@@ -15,7 +15,7 @@ interface PackFile {
 }
 
 function packed(): string[] {
-  if (!existsSync(path.join(REPO, 'dist/src/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(path.join(REPO, 'dist/bundle/kremedy.cjs'))) throw new Error('dist/ is missing: run `npm run build` first');
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const [pack] = JSON.parse(out) as Array<{ files: PackFile[] }>;
   return pack!.files.map((f) => f.path).sort();
@@ -23,7 +23,7 @@ function packed(): string[] {
 
 test('the tarball has the CLI, the types, the playbooks and the schema; no sources or tests', (t) => {
   const files = packed();
-  for (const f of ['package.json', 'README.md', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/playbooks/reset-node.js', 'schema/playbook.schema.json']) {
+  for (const f of ['package.json', 'README.md', 'bin/kremedy.cjs', 'dist/bundle/kremedy.cjs', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/playbooks/reset-node.js', 'schema/playbook.schema.json']) {
     t.true(files.includes(f), `${f} is shipped`);
   }
   t.deepEqual(files.filter((f) => f.startsWith('test/') || f.startsWith('dist/test/')), [], 'no tests');
@@ -40,9 +40,9 @@ test('package.json points bin, exports and types at files that are shipped', (t)
   const strip = (p: string) => p.replace(/^\.\//, '');
   t.true(files.includes(strip(pkg.bin.kremedy)));
   t.true(files.includes(strip(pkg.types)));
-  t.true(files.includes(strip(pkg.exports['.'].import)));
   t.true(files.includes(strip(pkg.exports['.'].types)));
-  t.true(files.includes(strip(pkg.exports['.'].default)), 'require() (a .ts playbook in a CommonJS project) resolves too');
+  t.true(files.includes(strip(pkg.exports['.'].default)), 'import and require() (a .ts playbook in a CommonJS project) resolve to the bundle the bin runs');
+  t.is(strip(pkg.exports['.'].default), 'dist/bundle/kremedy.cjs');
   t.regex(readFileSync(path.join(REPO, pkg.bin.kremedy), 'utf8'), /^#!\/usr\/bin\/env node\n/);
 });
 
@@ -71,7 +71,7 @@ async function freshClone(): Promise<string> {
 test.serial('a checkout: npm ci, then npx kremedy; a clean rebuild keeps the bin executable', async (t) => {
   t.timeout(15 * 60_000);
   const dir = await freshClone();
-  const bin = path.join(dir, 'dist/src/cli/main.js');
+  const bin = path.join(dir, 'bin/kremedy.cjs');
   t.true(executable(bin), 'npm ci (prepare) leaves the bin executable');
   t.is((await run('npx', ['kremedy', '--version'], dir)).stdout.trim(), version);
   // The bug of issue 23: tsc writes the bin without its run bit, and npx then fails with 127.

@@ -51,3 +51,25 @@ test('an InputError thrown while the file loads is reported with the file\'s nam
   t.is(r.code, 1, r.stderr);
   t.is(r.stderr.trim(), 'kremedy: ./load-refuses.ts: refused at load');
 });
+
+// A .ts file in a project without "type": "module" is compiled to CommonJS by tsx; its
+// require('kremedy') finds the bundle the bin registered in require's cache (bin/kremedy.cjs),
+// so it too gets the CLI's own copy.
+test('a CommonJS project\'s playbook gets the same copy through require()', (t) => {
+  const cjs = path.join(dir, 'cjs');
+  mkdirSync(path.join(cjs, 'node_modules'), { recursive: true });
+  symlinkSync(REPO, path.join(cjs, 'node_modules', 'kremedy'), 'dir');
+  writeFileSync(path.join(cjs, 'package.json'), '{ "type": "commonjs" }\n');
+  const r = run(
+    'cjs/prepare-refuses.ts',
+    `import { InputError, note, playbook } from 'kremedy';
+export default playbook({
+  name: 'p', description: 'd',
+  prepare: async () => { throw new InputError('refused by a CommonJS playbook'); },
+  tasks: () => [note('n', 'n', () => 'ok')],
+});
+`,
+  );
+  t.is(r.code, 1, r.stderr);
+  t.is(r.stderr.trim(), 'kremedy: refused by a CommonJS playbook');
+});

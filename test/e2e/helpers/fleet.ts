@@ -20,7 +20,8 @@ export const NETNS_PREFIX = FLEET_INSTANCE ? `kr${FLEET_INSTANCE}-` : 'kr-';
 export const INVENTORY = path.join(RUN_DIR, 'inventory.yml');
 export const KNOWN_HOSTS = path.join(RUN_DIR, 'known_hosts');
 export const CLIENT_KEY = path.join(FLEET_DIR, 'id_ed25519');
-export const CLI = path.join(REPO, 'dist/src/cli/main.js');
+// The installed bin (package.json "bin"): the bundle from its code cache, as users run it.
+export const CLI = path.join(REPO, 'bin/kremedy.cjs');
 
 export interface FleetHost {
   name: string;
