@@ -57,6 +57,10 @@ const { values: opt } = parseArgs({
     'keep-hosts': { type: 'boolean', default: false },
     'budget-min': { type: 'string', default: process.env.BENCH_BUDGET_MIN ?? '0' },
     'startup-only': { type: 'boolean', default: false },
+    // Rebuild summary, table and plot from the result files already written, measuring nothing:
+    // the latest file of each of --sizes stands for this invocation, start-up and the command
+    // line are the previous summary's. For a change to the report itself.
+    'report-only': { type: 'boolean', default: false },
     'startup-reps': { type: 'string', default: '10' },
     // ansible-playbook is 20-30x slower: fewer reps keep a full run near an hour on 2 cores.
     'ansible-reps': { type: 'string', default: process.env.BENCH_ANSIBLE_REPS ?? '3' },
@@ -346,17 +350,27 @@ function writeReadmeTable(sizes, summary) {
 }
 
 // ------------------------------------------------------------------ main
-preflight();
+const REPORT_ONLY = opt['report-only'];
+const previousSummaryFile = path.join(RESULTS, `${RESULT_PREFIX}summary.json`);
+const previousSummary = REPORT_ONLY && existsSync(previousSummaryFile) ? JSON.parse(readFileSync(previousSummaryFile, 'utf8')) : null;
+if (REPORT_ONLY && !previousSummary) throw new Error(`--report-only: no ${previousSummaryFile} to take start-up and the command from`);
+if (!REPORT_ONLY) preflight();
 mkdirSync(RESULTS, { recursive: true });
 const day = new Date().toISOString().slice(0, 10);
 const machine = { cpus: (await import('node:os')).cpus().length, memGb: Math.round((await import('node:os')).totalmem() / 2 ** 30), node: process.version, ansible: tools.includes('ansible') ? execFileSync('ansible-playbook', ['--version']).toString().split('\n')[0] : null, ssh: spawnSync('ssh', ['-V']).stderr.toString().trim() };
 
 log('start-up: --help and list, median of', opt['startup-reps'], '; to the first connection, median of', opt['first-connect-reps']);
-const startupResult = { ...(await startup()), ...(await firstConnect(CLI, Number(opt['first-connect-reps']))) };
+const startupResult = REPORT_ONLY ? previousSummary.startup : { ...(await startup()), ...(await firstConnect(CLI, Number(opt['first-connect-reps']))) };
 log(`  --help ${startupResult.helpMs.toFixed(0)} ms, list ${startupResult.listMs.toFixed(0)} ms (bare node ${startupResult.nodeBareMs.toFixed(0)} ms), first connection ${startupResult.firstConnectMs?.toFixed(0) ?? '-'} ms`);
 
 const done = [];
-if (!opt['startup-only']) {
+if (REPORT_ONLY) {
+  const files = readdirSync(RESULTS).filter((f) => RESULT_FILE.test(f)).sort().reverse();
+  for (const n of sizes) {
+    const f = files.find((x) => x.endsWith(`-${n}.json`));
+    if (f) done.push(JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8')));
+  }
+} else if (!opt['startup-only']) {
   for (const n of sizes) {
     if (budgetMs && Date.now() - t0 > budgetMs) {
       done.push({ n, skipped: `time budget of ${opt['budget-min']} min used up before this size` });
@@ -396,15 +410,20 @@ for (const f of existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => RESULT_
   all.push({ ...r, fromEarlierRun: f });
 }
 const measured = all.filter((z) => z.medians).sort((a, b) => a.n - b.n);
-const sl = slopes(measured);
-const targets = evaluateTargets(measured, sl, startupResult, { light: LIGHT });
+// The slope is fitted over this invocation's sizes when it measured two or more: a size taken
+// from an earlier run was measured with another build, and mixing them bends the line.
+const measuredNow = done.filter((z) => z.medians).sort((a, b) => a.n - b.n);
+const slopeBasis = measuredNow.length >= 2 ? 'this invocation' : 'every size with a result';
+const sl = slopes(measuredNow.length >= 2 ? measuredNow : measured);
+const targets = evaluateTargets(measured, sl, startupResult, { light: LIGHT, slopeBasis });
 const summary = {
-  date: new Date().toISOString(),
-  command: `npm run bench -- ${LIGHT ? '--light ' : ''}--sizes ${sizes.join(',')} --reps ${reps} --tools ${tools.join(',')}`,
+  date: REPORT_ONLY ? previousSummary.date : new Date().toISOString(),
+  command: REPORT_ONLY ? previousSummary.command : `npm run bench -- ${LIGHT ? '--light ' : ''}--sizes ${sizes.join(',')} --reps ${reps} --tools ${tools.join(',')}`,
   machine,
   startup: startupResult,
   sizes: all.sort((a, b) => a.n - b.n).map(({ runs: _runs, ...z }) => z),
   slopes: sl,
+  slopeBasis,
   targets,
 };
 if (!opt['startup-only']) {
