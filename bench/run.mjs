@@ -349,6 +349,16 @@ function writeReadmeTable(sizes, summary) {
   else log('bench/README.md has no bench-table markers: table written to bench/results/table.md only');
 }
 
+// The newest result file of each size (file names sort by date), read once.
+function latestResultBySize() {
+  const latest = new Map();
+  for (const file of existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => RESULT_FILE.test(f)).sort().reverse() : []) {
+    const result = JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8'));
+    if (!latest.has(result.n)) latest.set(result.n, { result, file });
+  }
+  return latest;
+}
+
 // ------------------------------------------------------------------ main
 const REPORT_ONLY = opt['report-only'];
 const previousSummaryFile = path.join(RESULTS, `${RESULT_PREFIX}summary.json`);
@@ -357,19 +367,17 @@ if (REPORT_ONLY && !previousSummary) throw new Error(`--report-only: no ${previo
 if (!REPORT_ONLY) preflight();
 mkdirSync(RESULTS, { recursive: true });
 const day = new Date().toISOString().slice(0, 10);
-const machine = { cpus: (await import('node:os')).cpus().length, memGb: Math.round((await import('node:os')).totalmem() / 2 ** 30), node: process.version, ansible: tools.includes('ansible') ? execFileSync('ansible-playbook', ['--version']).toString().split('\n')[0] : null, ssh: spawnSync('ssh', ['-V']).stderr.toString().trim() };
+const machine = REPORT_ONLY ? previousSummary.machine : { cpus: (await import('node:os')).cpus().length, memGb: Math.round((await import('node:os')).totalmem() / 2 ** 30), node: process.version, ansible: tools.includes('ansible') ? execFileSync('ansible-playbook', ['--version']).toString().split('\n')[0] : null, ssh: spawnSync('ssh', ['-V']).stderr.toString().trim() };
 
-log('start-up: --help and list, median of', opt['startup-reps'], '; to the first connection, median of', opt['first-connect-reps']);
+if (!REPORT_ONLY) log('start-up: --help and list, median of', opt['startup-reps'], '; to the first connection, median of', opt['first-connect-reps']);
 const startupResult = REPORT_ONLY ? previousSummary.startup : { ...(await startup()), ...(await firstConnect(CLI, Number(opt['first-connect-reps']))) };
 log(`  --help ${startupResult.helpMs.toFixed(0)} ms, list ${startupResult.listMs.toFixed(0)} ms (bare node ${startupResult.nodeBareMs.toFixed(0)} ms), first connection ${startupResult.firstConnectMs?.toFixed(0) ?? '-'} ms`);
 
 const done = [];
 if (REPORT_ONLY) {
-  const files = readdirSync(RESULTS).filter((f) => RESULT_FILE.test(f)).sort().reverse();
-  for (const n of sizes) {
-    const f = files.find((x) => x.endsWith(`-${n}.json`));
-    if (f) done.push(JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8')));
-  }
+  const latest = latestResultBySize();
+  // As a live run holds them: the machine is the summary's, not each size's.
+  for (const n of sizes) if (latest.has(n)) { const { machine: _machine, ...result } = latest.get(n).result; done.push(result); }
 } else if (!opt['startup-only']) {
   for (const n of sizes) {
     if (budgetMs && Date.now() - t0 > budgetMs) {
@@ -403,11 +411,9 @@ if (REPORT_ONLY) {
 
 // Sizes not measured now are taken from their latest earlier result file, and marked so.
 const all = [...done];
-// Newest first: the latest file of a size is the one taken.
-for (const f of existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => RESULT_FILE.test(f)).sort().reverse() : []) {
-  const r = JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8'));
-  if (all.some((z) => z.n === r.n && (z.medians || z.skipped))) continue;
-  all.push({ ...r, fromEarlierRun: f });
+for (const [n, { result, file }] of latestResultBySize()) {
+  if (all.some((z) => z.n === n && (z.medians || z.skipped))) continue;
+  all.push({ ...result, fromEarlierRun: file });
 }
 const measured = all.filter((z) => z.medians).sort((a, b) => a.n - b.n);
 // The slope is fitted over this invocation's sizes when it measured two or more: a size taken
